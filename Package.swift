@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "jmap-relay",
+    products: [
+        .library(name: "JMAPRelay", targets: ["JMAPRelay"]),
+        .executable(name: "jmap-relay", targets: ["jmap-relay"]),
+    ],
+    dependencies: [],
+    targets: [
+        // System libraries from Debian: OpenSSL for TLS and digests, zlib for gzip.
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Pure logic: codec, JSON, JMAP, session rewriting, recording, replay, faults. No sockets.
+        .target(name: "RelayCore"),
+        // I/O: sockets, TLS, listener, upstream client, the running relay.
+        .target(name: "JMAPRelay", dependencies: ["RelayCore", "COpenSSL", "CZlib"]),
+        // Command line: argument parsing, help, subcommands.
+        .target(name: "RelayCLI", dependencies: ["JMAPRelay"]),
+        .executableTarget(name: "jmap-relay", dependencies: ["RelayCLI"]),
+        // Helpers for tests (also usable from a client's own tests): a fake upstream on port 0.
+        .target(name: "RelayTestSupport", dependencies: ["JMAPRelay"]),
+        .testTarget(
+            name: "RelayCoreTests", dependencies: ["RelayCore", "RelayTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "JMAPRelayTests", dependencies: ["JMAPRelay", "RelayTestSupport"]),
+        .testTarget(name: "RelayCLITests", dependencies: ["RelayCLI", "RelayTestSupport"]),
+    ]
+)

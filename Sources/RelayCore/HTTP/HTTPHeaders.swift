@@ -1,0 +1,104 @@
+/// One header line as it arrived: name spelling and order are kept.
+public struct HTTPField: Sendable, Hashable {
+    /// Name as sent (compare case-insensitively).
+    public var name: String
+    /// Value with surrounding whitespace removed.
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// An ordered list of header fields. Duplicates are kept in order (`Set-Cookie` must never be
+/// joined); look-ups ignore case.
+public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    /// The fields in order.
+    public private(set) var fields: [HTTPField]
+
+    public init(_ fields: [HTTPField] = []) { self.fields = fields }
+
+    public init(_ pairs: [(String, String)]) { self.fields = pairs.map { HTTPField(name: $0.0, value: $0.1) } }
+
+    public init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
+
+    public func makeIterator() -> IndexingIterator<[HTTPField]> { fields.makeIterator() }
+
+    /// Number of fields.
+    public var count: Int { fields.count }
+
+    /// The first value for `name`, ignoring case.
+    public subscript(name: String) -> String? {
+        for f in fields where Self.equalsIgnoringCase(f.name, name) { return f.value }
+        return nil
+    }
+
+    /// Every value for `name`, in order.
+    public func values(for name: String) -> [String] {
+        fields.filter { Self.equalsIgnoringCase($0.name, name) }.map(\.value)
+    }
+
+    /// Whether a field named `name` exists.
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    /// Appends a field.
+    public mutating func add(_ name: String, _ value: String) { fields.append(HTTPField(name: name, value: value)) }
+
+    /// Removes every field named `name`.
+    public mutating func remove(_ name: String) { fields.removeAll { Self.equalsIgnoringCase($0.name, name) } }
+
+    /// Removes the fields for which `predicate` holds.
+    public mutating func removeAll(where predicate: (HTTPField) -> Bool) { fields.removeAll(where: predicate) }
+
+    /// Replaces every field named `name` by one field with `value` at the first one's place.
+    public mutating func set(_ name: String, _ value: String) {
+        if let i = fields.firstIndex(where: { Self.equalsIgnoringCase($0.name, name) }) {
+            fields[i].value = value
+            var j = fields.count - 1
+            while j > i {
+                if Self.equalsIgnoringCase(fields[j].name, name) { fields.remove(at: j) }
+                j -= 1
+            }
+        } else {
+            add(name, value)
+        }
+    }
+
+    /// The comma-separated tokens of every `name` field, lowercased (`Connection: keep-alive, Upgrade`).
+    public func tokens(for name: String) -> [String] {
+        values(for: name).flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingASCIIWhitespace().lowercased() }
+            .filter { !$0.isEmpty }
+    }
+
+    /// ASCII case-insensitive comparison, without allocating.
+    @inline(__always)
+    public static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        var ai = a.utf8.makeIterator()
+        var bi = b.utf8.makeIterator()
+        while true {
+            switch (ai.next(), bi.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                if x == y { continue }
+                let lx = (x >= 65 && x <= 90) ? x + 32 : x
+                let ly = (y >= 65 && y <= 90) ? y + 32 : y
+                if lx != ly { return false }
+            default: return false
+            }
+        }
+    }
+}
+
+extension StringProtocol {
+    /// The string without leading and trailing spaces and tabs.
+    public func trimmingASCIIWhitespace() -> String {
+        let u = Array(utf8)
+        var s = 0
+        var e = u.count
+        while s < e, u[s] == 0x20 || u[s] == 0x09 { s += 1 }
+        while e > s, u[e - 1] == 0x20 || u[e - 1] == 0x09 { e -= 1 }
+        return String(decoding: u[s..<e], as: UTF8.self)
+    }
+}

@@ -1,0 +1,53 @@
+/// A body that is read piece by piece, so that a large upload or download never sits whole in
+/// memory: the reader pulls the next piece when it is ready for it (that is the backpressure).
+public protocol BodySource: AnyObject, Sendable {
+    /// Length in bytes when known up front (`Content-Length`), nil when it is streamed.
+    var knownLength: Int? { get }
+    /// The next piece of the body, or nil at the end. Throws when the peer fails mid-body.
+    func read() throws -> ArraySlice<UInt8>?
+}
+
+extension BodySource {
+    /// Reads everything that is left, failing with `BodyTooLarge` past `limit` bytes.
+    public func readAll(limit: Int = .max) throws -> [UInt8] {
+        var out: [UInt8] = []
+        if let n = knownLength {
+            if n > limit { throw BodyTooLarge(limit: limit) }
+            out.reserveCapacity(n)
+        }
+        while let piece = try read() {
+            if out.count + piece.count > limit { throw BodyTooLarge(limit: limit) }
+            out.append(contentsOf: piece)
+        }
+        return out
+    }
+}
+
+/// A body over the limit the relay buffers for reading it.
+public struct BodyTooLarge: Error, Sendable, CustomStringConvertible {
+    public var limit: Int
+    public var description: String { "body is larger than \(limit) bytes" }
+}
+
+/// A body already in memory.
+public final class BufferedBody: BodySource, @unchecked Sendable {
+    // Owned by the one thread that reads it.
+    private var bytes: [UInt8]?
+    public let knownLength: Int?
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        self.knownLength = bytes.count
+    }
+
+    public convenience init(_ text: String) { self.init(Array(text.utf8)) }
+
+    /// An empty body.
+    public static func empty() -> BufferedBody { BufferedBody([]) }
+
+    public func read() throws -> ArraySlice<UInt8>? {
+        guard let b = bytes else { return nil }
+        bytes = nil
+        return b.isEmpty ? nil : b[...]
+    }
+}

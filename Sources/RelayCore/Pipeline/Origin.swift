@@ -1,0 +1,61 @@
+/// A scheme, host and port the relay may forward to. `ws`/`wss` share an origin with
+/// `http`/`https` on the same host and port: `secure` is what tells them apart.
+public struct Origin: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// TLS (`https`/`wss`) or plain (`http`/`ws`).
+    public var secure: Bool
+    /// Host name or address, lowercased; IPv6 without brackets.
+    public var host: String
+    /// Port, explicit or the scheme's default.
+    public var port: Int
+
+    public init(secure: Bool, host: String, port: Int? = nil) {
+        self.secure = secure
+        self.host = host.lowercased()
+        self.port = port ?? (secure ? 443 : 80)
+    }
+
+    /// Parses `http://host[:port]` (any path after it is ignored); `https`, `ws`, `wss` too.
+    public init?(url: String) {
+        let lower = url.lowercased()
+        let secure: Bool
+        let rest: Substring
+        if lower.hasPrefix("https://") { secure = true; rest = url.dropFirst(8) }
+        else if lower.hasPrefix("http://") { secure = false; rest = url.dropFirst(7) }
+        else if lower.hasPrefix("wss://") { secure = true; rest = url.dropFirst(6) }
+        else if lower.hasPrefix("ws://") { secure = false; rest = url.dropFirst(5) }
+        else { return nil }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.isEmpty, !authority.contains("@") else { return nil }
+        var host = Substring(authority)
+        var port: Int?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") {
+                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else { return nil }
+                port = p
+            } else if !after.isEmpty { return nil }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else { return nil }
+            port = p
+        }
+        guard !host.isEmpty else { return nil }
+        self.init(secure: secure, host: String(host), port: port)
+    }
+
+    /// `host` or `host:port` when the port is not the default, as sent in `Host`.
+    public var hostHeader: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return port == (secure ? 443 : 80) ? h : "\(h):\(port)"
+    }
+
+    /// `http://host:port` or `https://…`, without a trailing slash.
+    public var httpBase: String { (secure ? "https://" : "http://") + hostHeader }
+
+    /// `ws://host:port` or `wss://…`.
+    public var wsBase: String { (secure ? "wss://" : "ws://") + hostHeader }
+
+    public var description: String { httpBase }
+}
