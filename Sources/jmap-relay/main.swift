@@ -1,1 +1,4 @@
 import Foundation
+import RelayCLI
+
+exit(CLI.run(Array(CommandLine.arguments.dropFirst())))

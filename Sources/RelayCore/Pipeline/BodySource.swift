@@ -32,13 +32,21 @@ public struct BodyTooLarge: Error, Sendable, CustomStringConvertible {
 /// A body already in memory.
 public final class BufferedBody: BodySource, @unchecked Sendable {
     // Owned by the one thread that reads it.
+    private let all: [UInt8]
     private var bytes: [UInt8]?
     public let knownLength: Int?
 
     public init(_ bytes: [UInt8]) {
+        self.all = bytes
         self.bytes = bytes
         self.knownLength = bytes.count
     }
+
+    /// Makes the body readable again from the start (to retry a request).
+    public func rewind() { bytes = all }
+
+    /// The whole body.
+    public var contents: [UInt8] { all }
 
     public convenience init(_ text: String) { self.init(Array(text.utf8)) }
 

@@ -1,0 +1,114 @@
+import RelayCore
+
+/// What the pipeline learns about an exchange while handling it; completed into an `Exchange`
+/// and a `TraceRecord` once the response has been written.
+struct ExchangeDraft: Sendable {
+    var seq: Int
+    var request: HTTPRequestHead
+    var arrivalNanos: UInt64
+    var startMs: Double
+    var kind: EndpointKind = .other
+    var origin: Origin?
+    var originIndex: Int?
+    var requestBody: [UInt8]?
+    var responseBody: [UInt8]?
+    var jmapMethods: [String] = []
+    var callIds: [String] = []
+    var methodErrors: [TraceRecord.MethodError] = []
+    var notCreated = 0
+    var notUpdated = 0
+    var notDestroyed = 0
+    var problemType: String?
+    var faults: [String] = []
+    var error: String?
+    var notes: [String] = []
+
+    init(seq: Int, request: IncomingRequest, startMs: Double) {
+        self.seq = seq
+        self.request = request.head
+        self.arrivalNanos = request.arrivalNanos
+        self.startMs = startMs
+    }
+
+    mutating func noteRequest(_ s: JMAPRequestSummary?) {
+        guard let s else { return }
+        jmapMethods = s.methodNames
+        callIds = s.callIds
+    }
+
+    mutating func noteResponse(_ s: JMAPResponseSummary?) {
+        guard let s else { return }
+        notCreated = s.notCreated
+        notUpdated = s.notUpdated
+        notDestroyed = s.notDestroyed
+        problemType = s.problemType
+        methodErrors = s.errors.map { e in
+            let method = callIds.firstIndex(of: e.callId).map { jmapMethods[$0] }
+            return TraceRecord.MethodError(callId: e.callId, method: method, type: e.type)
+        }
+    }
+
+    /// The trace line's facts.
+    func traceRecord(status: Int?, durationMs: Double, requestBytes: Int, responseBytes: Int) -> TraceRecord {
+        var r = TraceRecord(seq: seq, method: request.method, target: request.target, status: status, durationMs: durationMs, kind: kind)
+        r.jmapMethods = jmapMethods
+        r.methodErrors = methodErrors
+        r.notCreated = notCreated
+        r.notUpdated = notUpdated
+        r.notDestroyed = notDestroyed
+        r.problemType = problemType
+        r.faults = faults
+        r.error = error
+        r.notes = notes
+        r.requestBytes = requestBytes
+        r.responseBytes = responseBytes
+        return r
+    }
+}
+
+extension Pipeline {
+    /// Attaches the bookkeeping that runs when the reply has gone out: trace line, exchange
+    /// ring, recorder.
+    func finish(_ draft: ExchangeDraft, _ reply: RelayReply) -> RelayReply {
+        switch reply {
+        case .reset, .hang:
+            complete(draft, response: nil, bytesSent: 0, error: draft.error ?? (reply.isReset ? "connection reset" : "hung"))
+            return reply
+        case .response(var r):
+            let head = r.head
+            let previous = r.completion
+            r.completion = { [self] outcome in
+                previous?(outcome)
+                complete(draft, response: head, bytesSent: outcome.bytesSent, error: outcome.error ?? draft.error)
+            }
+            return .response(r)
+        }
+    }
+
+    /// Convenience for `finish` with a response.
+    func finish(_ draft: ExchangeDraft, _ response: RelayResponse) -> RelayReply { finish(draft, .response(response)) }
+
+    private func complete(_ draft: ExchangeDraft, response: HTTPResponseHead?, bytesSent: Int, error: String?) {
+        var d = draft
+        d.error = error
+        let duration = MonotonicClock.ms(from: draft.arrivalNanos)
+        let requestBytes = draft.requestBody?.count ?? 0
+        observers.emitTrace(d.traceRecord(status: response?.status, durationMs: duration, requestBytes: requestBytes, responseBytes: bytesSent))
+        observers.emitExchange(Exchange(
+            seq: d.seq, startMs: d.startMs, durationMs: duration, kind: d.kind, request: d.request,
+            requestBody: d.requestBody, requestBytes: requestBytes, response: response, responseBody: d.responseBody,
+            responseBytes: bytesSent, faults: d.faults, error: d.error, origin: d.origin))
+    }
+}
+
+extension RelayReply {
+    var isReset: Bool {
+        if case .reset = self { return true }
+        return false
+    }
+}
+
+extension RelayResponse {
+    /// Wraps a single-reply convenience for `finish`.
+    static func reply(_ r: RelayResponse) -> RelayReply { .response(r) }
+}

@@ -1,0 +1,62 @@
+import RelayCore
+import Synchronization
+
+/// Everyone who wants to know about finished exchanges: the trace, the in-memory ring for
+/// the control API, and (when recording) the recorder. Never blocks the exchange for long.
+final class ExchangeObservers: Sendable {
+    private let traceMode: RelayConfiguration.TraceMode
+    private let sink: TraceSink
+    private let ring: Mutex<ExchangeRing>
+    private let extra = Mutex<[@Sendable (Exchange) -> Void]>([])
+
+    init(config: RelayConfiguration) {
+        traceMode = config.trace
+        sink = TraceSink(custom: config.traceSink)
+        ring = Mutex(ExchangeRing(capacity: config.exchangeRingSize))
+    }
+
+    /// Adds an observer of finished exchanges (recorder, tests).
+    func add(_ observer: @escaping @Sendable (Exchange) -> Void) { extra.withLock { $0.append(observer) } }
+
+    func emitTrace(_ r: TraceRecord) {
+        switch traceMode {
+        case .off: return
+        case .text: sink.emit(TraceFormatter.text(r))
+        case .json: sink.emit(TraceFormatter.json(r))
+        }
+    }
+
+    func emitExchange(_ e: Exchange) {
+        ring.withLock { $0.append(e) }
+        for o in extra.withLock({ $0 }) { o(e) }
+    }
+
+    /// Exchanges after `since`, oldest first.
+    func recent(since: Int) -> [Exchange] { ring.withLock { $0.items(since: since) } }
+
+    /// Flushes the trace.
+    func close() { sink.close() }
+}
+
+/// A bounded ring of recent exchanges: memory stays flat however long the relay runs.
+struct ExchangeRing: Sendable {
+    private var items: [Exchange] = []
+    private var next = 0
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    mutating func append(_ e: Exchange) {
+        if items.count < capacity {
+            items.append(e)
+        } else {
+            items[next] = e
+            next = (next + 1) % capacity
+        }
+    }
+
+    func items(since: Int) -> [Exchange] {
+        let ordered = Array(items[next...] + items[..<next])
+        return ordered.filter { $0.seq > since }.sorted { $0.seq < $1.seq }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import RelayCore
+import Synchronization
+
+/// What happens to each request between the client connection and the upstream: the control
+/// API, routing (never an open proxy), session rewriting, reading JMAP calls for the trace,
+/// and forwarding with streamed bodies. It knows nothing about sockets or threads: it takes an
+/// `IncomingRequest` and returns a `RelayReply`, and the `Upstream` may be live or a recording.
+final class Pipeline: Sendable {
+    let config: RelayConfiguration
+    let upstream: any Upstream
+    let routing: RoutingState
+    let rewriter: SessionRewriter
+    let log: Log
+    let observers: ExchangeObservers
+    private let sequenceCounter = Atomic(0)
+    private let stopFlag = Atomic(false)
+    let startNanos = MonotonicClock.nanos()
+
+    init(config: RelayConfiguration, upstream: any Upstream, primary: Origin, sessionPath: String?,
+         relayBase: Origin, observers: ExchangeObservers) {
+        self.config = config
+        self.upstream = upstream
+        self.routing = RoutingState(primary: primary, sessionPath: sessionPath)
+        self.rewriter = SessionRewriter(relayBase: relayBase)
+        self.log = Log(sink: config.logSink)
+        self.observers = observers
+    }
+
+    /// Whether the relay is shutting down (connections finish their exchange and close).
+    var isStopping: Bool { stopFlag.load(ordering: .acquiring) }
+
+    func beginStopping() { stopFlag.store(true, ordering: .releasing) }
+
+    /// The last exchange number handed out.
+    func sequenceValue() -> Int { sequenceCounter.load(ordering: .relaxed) }
+
+    /// Next exchange number, from 1.
+    func nextSeq() -> Int { sequenceCounter.wrappingAdd(1, ordering: .relaxed).newValue }
+
+    /// Handles one request.
+    func handle(_ request: IncomingRequest) -> RelayReply {
+        let head = request.head
+        let seq = nextSeq()
+        var draft = ExchangeDraft(seq: seq, request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
+
+        if head.target == "/_relay" || head.target.hasPrefix("/_relay/") {
+            draft.kind = .other
+            return finish(draft, controlResponse(request))
+        }
+        guard head.target.hasPrefix("/"), head.method != "CONNECT",
+            let route = routing.route(head.target)
+        else {
+            return finish(draft, .problem(.forbiddenTarget(head.target)))
+        }
+        draft.kind = routing.kind(method: head.method, target: head.target)
+        draft.origin = route.origin
+        draft.originIndex = route.originIndex
+
+        let upgrading = HeaderPolicy.isUpgradeRequest(head)
+        var upHead = HTTPRequestHead(
+            method: head.method, target: route.upstreamTarget, version: .http11,
+            headers: HeaderPolicy.upstreamRequestHeaders(
+                head.headers, origin: route.origin, upgrading: upgrading, authorization: config.injectedAuthorization))
+        switch draft.kind {
+        case .session, .api: HeaderPolicy.restrictAcceptEncoding(&upHead.headers)
+        case .eventSource: upHead.headers.set("Accept-Encoding", "identity")
+        default: break
+        }
+
+        // JMAP API bodies are read whole (bounded) so their method calls can be traced.
+        var body: any BodySource = request.body
+        if draft.kind == .api {
+            do {
+                let bytes = try request.body.readAll(limit: config.maxBufferedBodyBytes)
+                draft.requestBody = bytes
+                draft.noteRequest(JMAPScanner.scanRequest(bytes))
+                body = BufferedBody(bytes)
+            } catch let e as BodyTooLarge {
+                return finish(draft, .problem(.relay(
+                    "request-too-large", title: "Content Too Large", status: 413,
+                    detail: "JMAP request body over \(e.limit) bytes; the relay reads API requests whole.")))
+            } catch {
+                draft.error = "client body: \(error)"
+                return finish(draft, .reset)
+            }
+        }
+
+        let upstreamResponse: UpstreamResponse
+        do {
+            upstreamResponse = try upstream.send(
+                UpstreamRequest(origin: route.origin, head: upHead, body: body, kind: draft.kind))
+        } catch let e as UpstreamError {
+            draft.error = "\(e.kind.rawValue): \(e.detail)"
+            return finish(draft, .problem(.upstreamFailed(e)))
+        } catch let e as HTTPParseError {
+            draft.error = "client body: \(e)"
+            return finish(draft, .problem(.malformedRequest(e)))
+        } catch {
+            let e = UpstreamError(.reset, origin: route.origin.description, detail: "\(error)")
+            draft.error = "\(e.kind.rawValue): \(e.detail)"
+            return finish(draft, .problem(.upstreamFailed(e)))
+        }
+        let response = respond(upstreamResponse, draft: &draft, upstreamHead: upHead, upgrading: upgrading)
+        return finish(draft, response)
+    }
+
+    /// Turns the upstream's response into the client's: rewrites sessions and redirects,
+    /// reads API answers for the trace, streams everything else.
+    private func respond(_ up: UpstreamResponse, draft: inout ExchangeDraft, upstreamHead: HTTPRequestHead, upgrading: Bool)
+        -> RelayResponse
+    {
+        var head = up.head
+        head.headers = HeaderPolicy.clientResponseHeaders(up.head.headers, upgrading: upgrading && up.head.status == 101)
+        let requestURL = (draft.origin?.httpBase ?? "") + upstreamHead.target
+        if (300..<400).contains(head.status), let loc = head.headers["location"] {
+            head.headers.set(
+                "Location", routing.rewriteLocation(loc, requestURL: requestURL, rewriter: rewriter, isSession: draft.kind == .session))
+        }
+        if up.head.status == 101 {
+            return RelayResponse(head: head, body: BufferedBody.empty(), upgraded: up.upgraded)
+        }
+        switch draft.kind {
+        case .session where head.status == 200:
+            return sessionResponse(up, head: head, draft: &draft, sessionURL: requestURL)
+        case .api:
+            let buffered = BodyBuffer.read(up.body, limit: config.maxBufferedBodyBytes)
+            if let bytes = buffered.complete {
+                let plain = ContentCoding.decodedForReading(bytes, headers: head.headers, limit: config.maxBufferedBodyBytes)
+                draft.responseBody = plain
+                if let plain { draft.noteResponse(JMAPScanner.scanResponse(plain)) }
+            }
+            return RelayResponse(head: head, body: buffered.source)
+        default:
+            return RelayResponse(head: head, body: up.body)
+        }
+    }
+
+    /// Reads, rewrites and re-serialises a session object so its URLs point at the relay.
+    private func sessionResponse(_ up: UpstreamResponse, head: HTTPResponseHead, draft: inout ExchangeDraft, sessionURL: String)
+        -> RelayResponse
+    {
+        var head = head
+        let buffered = BodyBuffer.read(up.body, limit: config.maxBufferedBodyBytes)
+        guard let raw = buffered.complete,
+            let plain = ContentCoding.decodedForReading(raw, headers: head.headers, limit: config.maxBufferedBodyBytes),
+            let session = try? JSONParser.parse(plain), session.objectValue != nil
+        else {
+            log.warning("session answer from \(sessionURL) is not a JSON object; passed through unchanged")
+            return RelayResponse(head: head, body: buffered.source)
+        }
+        let rewritten = routing.rewriteSession(session, sessionURL: sessionURL, rewriter: rewriter)
+        let bytes = rewritten.serialized()
+        head.headers.remove("content-encoding")
+        head.headers.remove("content-length")
+        head.headers.remove("etag")
+        draft.responseBody = bytes
+        return RelayResponse(head: head, body: BufferedBody(bytes))
+    }
+
+    /// Records a refusal the codec made before a request existed (malformed input).
+    func noteRefusal(_ problem: ProblemDetails, peer: String) {
+        let seq = nextSeq()
+        log.warning("#\(seq) refused a request from \(peer): \(problem.detail)")
+        var r = TraceRecord(seq: seq, method: "-", target: "-", status: problem.status, durationMs: 0, kind: .other)
+        r.error = problem.detail
+        observers.emitTrace(r)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import RelayCore
+
+/// A running JMAP relay: a listener on loopback, a pipeline, and an upstream (live or a
+/// recording). Start one in-process from a client's tests on port 0, read `baseURL`, point
+/// the client at `sessionURL`, and `stop()` it at the end.
+///
+/// ```swift
+/// let relay = try Relay(configuration: .init(upstream: "http://127.0.0.1:8480", listenPort: 0))
+/// try relay.start()
+/// defer { relay.stop() }
+/// let sessionURL = relay.sessionURL   // http://127.0.0.1:PORT/.well-known/jmap
+/// ```
+public final class Relay: Sendable {
+    /// The configuration it runs with.
+    public let configuration: RelayConfiguration
+    private let upstream: any Upstream
+    private let primary: Origin
+    private let sessionPath: String?
+    private let observers: ExchangeObservers
+    private let state = LockedBox<RunState>(RunState())
+
+    private struct RunState {
+        var listener: Listener?
+        var pipeline: Pipeline?
+        var stopped = false
+    }
+
+    /// Creates a relay in front of `configuration.upstream`, or of `upstream` when given (a
+    /// `ReplayUpstream` or a test stub).
+    public init(configuration: RelayConfiguration, upstream: (any Upstream)? = nil, primaryOrigin: Origin? = nil) throws {
+        self.configuration = configuration
+        let target = configuration.upstream ?? primaryOrigin?.httpBase
+        guard let target, let origin = primaryOrigin ?? Origin(url: target) else {
+            throw RelayError.badUpstream(configuration.upstream ?? "(none)")
+        }
+        self.primary = origin
+        self.sessionPath = Self.path(of: target)
+        self.upstream = try upstream ?? LiveUpstream(
+            tls: configuration.tls, connectTimeout: configuration.connectTimeout, readTimeout: configuration.upstreamTimeout)
+        self.observers = ExchangeObservers(config: configuration)
+    }
+
+    /// Binds the listener and starts serving.
+    public func start() throws {
+        let base: Origin
+        let listener: Listener
+        do {
+            listener = try Listener(config: configuration)
+        } catch let e as SocketError {
+            throw RelayError.listen("\(configuration.listenHost):\(configuration.listenPort)", e.message)
+        }
+        base = Origin(secure: false, host: configuration.listenHost, port: listener.port)
+        let pipeline = Pipeline(
+            config: configuration, upstream: upstream, primary: primary, sessionPath: sessionPath, relayBase: base,
+            observers: observers)
+        state.withLock {
+            $0.listener = listener
+            $0.pipeline = pipeline
+        }
+        listener.start(pipeline: pipeline)
+    }
+
+    /// The port it listens on (the real one when 0 was asked for).
+    public var port: Int { state.withLock { $0.listener?.port ?? configuration.listenPort } }
+
+    /// `http://127.0.0.1:PORT`.
+    public var baseURL: String { Origin(secure: false, host: configuration.listenHost, port: port).httpBase }
+
+    /// The URL to give a JMAP client: `http://127.0.0.1:PORT/.well-known/jmap`.
+    public var sessionURL: String { baseURL + "/.well-known/jmap" }
+
+    /// Recent exchanges, oldest first (a bounded ring).
+    public func exchanges(since: Int = 0) -> [Exchange] { observers.recent(since: since) }
+
+    /// Calls `observer` for every finished exchange.
+    public func onExchange(_ observer: @escaping @Sendable (Exchange) -> Void) { observers.add(observer) }
+
+    /// Stops accepting, lets in-flight exchanges finish (up to the drain timeout), closes idle
+    /// connections and flushes the trace. Safe to call twice.
+    public func stop() {
+        let (listener, pipeline) = state.withLock { s -> (Listener?, Pipeline?) in
+            if s.stopped { return (nil, nil) }
+            s.stopped = true
+            return (s.listener, s.pipeline)
+        }
+        pipeline?.beginStopping()
+        listener?.stop(timeout: configuration.drainTimeout)
+        (upstream as? LiveUpstream)?.shutdown()
+        observers.close()
+    }
+
+    static func path(of url: String) -> String? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let p = String(rest[slash...].split(separator: "?", maxSplits: 1).first ?? "/")
+        return p == "/" ? nil : p
+    }
+}
+
+/// Why a relay could not start.
+public enum RelayError: Error, CustomStringConvertible, Equatable {
+    /// The upstream URL is not an absolute http(s) URL.
+    case badUpstream(String)
+    /// The listener could not bind.
+    case listen(String, String)
+
+    public var description: String {
+        switch self {
+        case .badUpstream(let u): return "upstream '\(u)' is not an http:// or https:// URL"
+        case .listen(let a, let m): return "cannot listen on \(a): \(m)"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import RelayCore
+
+/// Everything a relay needs to run, whether started by the command line or in-process from a
+/// client's tests. Defaults are the safe ones: loopback, verification on, trace on.
+public struct RelayConfiguration: Sendable {
+    /// How exchanges are printed.
+    public enum TraceMode: String, Sendable, CaseIterable {
+        /// One readable line per exchange on stdout.
+        case text
+        /// One JSON object per line on stdout.
+        case json
+        /// Nothing.
+        case off
+    }
+
+    /// Address to listen on; loopback unless said otherwise.
+    public var listenHost = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one (read it from `Relay.port`).
+    public var listenPort = 8470
+    /// The upstream JMAP server, e.g. `https://api.fastmail.com` or `http://127.0.0.1:8480`.
+    /// A path, if given, is treated as the session URL (`https://api.fastmail.com/jmap/session`).
+    public var upstream: String?
+    /// Time allowed to connect to the upstream.
+    public var connectTimeout: Duration = .seconds(10)
+    /// Time allowed between bytes from the upstream before the relay answers 504.
+    public var upstreamTimeout: Duration = .seconds(60)
+    /// TLS settings for `https://` and `wss://` upstreams.
+    public var tls = TLSClientConfiguration(caFile: nil, insecure: false)
+    /// `Authorization` value added to requests that carry none (`--auth-env`).
+    public var injectedAuthorization: String?
+    /// Trace format.
+    public var trace: TraceMode = .text
+    /// Where trace lines go; nil means stdout.
+    public var traceSink: (@Sendable (String) -> Void)?
+    /// Where log lines go; nil means stderr.
+    public var logSink: (@Sendable (String) -> Void)?
+    /// Largest JMAP API or session body the relay reads into memory.
+    public var maxBufferedBodyBytes = 32 * 1024 * 1024
+    /// Largest request body accepted at all; nil streams any size.
+    public var maxRequestBodyBytes: Int?
+    /// How long an idle keep-alive connection stays open.
+    public var idleTimeout: Duration = .seconds(75)
+    /// How long a client may take to send a request head (a slow client cannot hold a thread forever).
+    public var headTimeout: Duration = .seconds(20)
+    /// How long shutdown waits for in-flight exchanges.
+    public var drainTimeout: Duration = .seconds(10)
+    /// Most exchanges kept in memory for the control API.
+    public var exchangeRingSize = 500
+
+    public init(upstream: String? = nil, listenHost: String = "127.0.0.1", listenPort: Int = 8470) {
+        self.upstream = upstream
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+    }
+}

@@ -1,0 +1,340 @@
+import Foundation
+import Glibc
+import RelayCore
+import Synchronization
+
+/// A failed socket call: which call, errno, and its text.
+public struct SocketError: Error, Sendable, CustomStringConvertible {
+    /// The class of failure the relay acts on.
+    public enum Kind: Sendable, Equatable {
+        case refused, reset, timeout, dns, closed, addressInUse, other
+    }
+
+    public var kind: Kind
+    /// The system call that failed, e.g. `connect`.
+    public var call: String
+    public var errno: Int32
+    /// `strerror` text or a description.
+    public var message: String
+
+    public var description: String { "\(call): \(message)" }
+
+    /// Builds the error from the current `errno`.
+    static func makeFailed(_ call: String, errno e: Int32 = Glibc.errno) -> SocketError {
+        let kind: Kind
+        switch e {
+        case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH: kind = .refused
+        case ECONNRESET, EPIPE, ECONNABORTED: kind = .reset
+        case EAGAIN, ETIMEDOUT: kind = .timeout
+        case EADDRINUSE: kind = .addressInUse
+        case EBADF, EINVAL: kind = .closed
+        default: kind = .other
+        }
+        return SocketError(kind: kind, call: call, errno: e, message: String(cString: strerror(e)))
+    }
+}
+
+/// A blocking TCP socket. The only file that imports Glibc: everything the relay needs from
+/// the system goes through here. Owned by one thread at a time, except `close`/`shutdown*`,
+/// which another thread may call to unblock a reader.
+public final class Socket: ByteStream, @unchecked Sendable {
+    public let fd: Int32
+    private let closed = Atomic(false)
+
+    init(fd: Int32) { self.fd = fd }
+
+    deinit { close() }
+
+    // MARK: Listening
+
+    /// A listening socket on `host:port` (port 0 picks one).
+    public static func listen(host: String, port: Int, backlog: Int32 = 1024) throws -> Socket {
+        let addrs = try resolve(host: host, port: port, passive: true)
+        var lastError = SocketError(kind: .dns, call: "getaddrinfo", errno: 0, message: "no address for \(host)")
+        for a in addrs {
+            let fd = Glibc.socket(a.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            if fd < 0 { lastError = .makeFailed("socket"); continue }
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            let ok = a.address.withUnsafeBytes { p in
+                Glibc.bind(fd, p.baseAddress!.assumingMemoryBound(to: sockaddr.self), a.length) == 0
+            }
+            if !ok || Glibc.listen(fd, backlog) != 0 {
+                lastError = .makeFailed(ok ? "listen" : "bind")
+                Glibc.close(fd)
+                continue
+            }
+            return Socket(fd: fd)
+        }
+        throw lastError
+    }
+
+    /// The local port.
+    public var localPort: Int {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return Self.port(of: storage)
+    }
+
+    /// Waits for a connection. Throws once the socket is closed (that is how shutdown stops it).
+    public func accept() throws -> Socket {
+        while true {
+            let c = Glibc.accept(fd, nil, nil)
+            if c >= 0 {
+                _ = fcntl(c, F_SETFD, FD_CLOEXEC)
+                let s = Socket(fd: c)
+                s.setNoDelay()
+                return s
+            }
+            if errno == EINTR || errno == ECONNABORTED { continue }
+            throw SocketError.makeFailed("accept")
+        }
+    }
+
+    // MARK: Connecting
+
+    /// Connects to `host:port` within `timeout`, trying each resolved address.
+    public static func connect(host: String, port: Int, timeout: Duration) throws -> Socket {
+        let addrs = try resolve(host: host, port: port, passive: false)
+        var lastError = SocketError(kind: .dns, call: "getaddrinfo", errno: 0, message: "no address for \(host)")
+        for a in addrs {
+            let fd = Glibc.socket(a.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            if fd < 0 { lastError = .makeFailed("socket"); continue }
+            let flags = fcntl(fd, F_GETFL)
+            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+            let rc = a.address.withUnsafeBytes { p in
+                Glibc.connect(fd, p.baseAddress!.assumingMemoryBound(to: sockaddr.self), a.length)
+            }
+            if rc != 0 && errno != EINPROGRESS {
+                lastError = .makeFailed("connect")
+                Glibc.close(fd)
+                continue
+            }
+            if rc != 0 {
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                let n = poll(&pfd, 1, Int32(clamping: timeout.milliseconds))
+                if n == 0 {
+                    lastError = SocketError(kind: .timeout, call: "connect", errno: ETIMEDOUT, message: "timed out after \(timeout)")
+                    Glibc.close(fd)
+                    continue
+                }
+                var err: Int32 = 0
+                var len = socklen_t(MemoryLayout<Int32>.size)
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
+                if n < 0 || err != 0 {
+                    lastError = .makeFailed("connect", errno: n < 0 ? errno : err)
+                    Glibc.close(fd)
+                    continue
+                }
+            }
+            _ = fcntl(fd, F_SETFL, flags)
+            let s = Socket(fd: fd)
+            s.setNoDelay()
+            return s
+        }
+        throw lastError
+    }
+
+    // MARK: I/O
+
+    /// Reads up to `max` bytes; empty at end of stream.
+    public func read(max: Int) throws -> ArraySlice<UInt8> {
+        var buf = [UInt8](repeating: 0, count: max)
+        let n = try buf.withUnsafeMutableBytes { try read(into: $0) }
+        return buf[0..<n]
+    }
+
+    /// Reads into `buffer`; 0 at end of stream. A read timeout throws `.timeout`.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.recv(fd, buffer.baseAddress, buffer.count, 0)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw SocketError.makeFailed("recv")
+        }
+    }
+
+    /// Writes all of `bytes`.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var off = 0
+        while off < bytes.count {
+            let n = Glibc.send(fd, bytes.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SocketError.makeFailed("send")
+            }
+            off += n
+        }
+    }
+
+    /// Whether bytes (or end of stream) are waiting within `timeout` (nil waits forever).
+    public func waitReadable(timeout: Duration?) -> Bool {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ms = timeout.map { Int32(clamping: $0.milliseconds) } ?? -1
+        while true {
+            let n = poll(&pfd, 1, ms)
+            if n < 0, errno == EINTR { continue }
+            return n > 0
+        }
+    }
+
+    // MARK: Options
+
+    /// Blocking reads give up after `d` (nil: never).
+    public func setReadTimeout(_ d: Duration?) { setTimeout(SO_RCVTIMEO, d) }
+
+    /// Blocking writes give up after `d` (nil: never).
+    public func setWriteTimeout(_ d: Duration?) { setTimeout(SO_SNDTIMEO, d) }
+
+    private func setTimeout(_ option: Int32, _ d: Duration?) {
+        let us = d.map { max(1, $0.microseconds) } ?? 0
+        var tv = timeval(tv_sec: us / 1_000_000, tv_usec: Int(us % 1_000_000))
+        setsockopt(fd, SOL_SOCKET, option, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    private func setNoDelay() {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    // MARK: Closing
+
+    /// Stops sending (the peer sees end of stream).
+    public func shutdownWrite() { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Stops receiving; a thread blocked in `read` returns 0.
+    public func shutdownRead() { _ = Glibc.shutdown(fd, Int32(SHUT_RD)) }
+
+    /// Closes with a TCP reset instead of a clean close (a fault).
+    public func reset() {
+        var l = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
+        close()
+    }
+
+    /// Closes the socket; a listener's blocked `accept` is woken first. Idempotent.
+    public func close() {
+        if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
+        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
+    }
+
+    // MARK: Peers
+
+    /// `address:port` of the peer.
+    public var peerDescription: String {
+        guard let (addr, port) = peer() else { return "unknown peer" }
+        return addr.contains(":") ? "[\(addr)]:\(port)" : "\(addr):\(port)"
+    }
+
+    /// Whether the peer is on a loopback address (127.0.0.0/8 or ::1).
+    public var isPeerLoopback: Bool {
+        guard let (addr, _) = peer() else { return false }
+        return addr.hasPrefix("127.") || addr == "::1" || addr.hasPrefix("::ffff:127.")
+    }
+
+    private func peer() -> (String, Int)? {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &len) }
+        }
+        guard rc == 0 else { return nil }
+        return (Self.address(of: storage), Self.port(of: storage))
+    }
+
+    // MARK: Addresses
+
+    private struct ResolvedAddress {
+        var family: Int32
+        var address: [UInt8]
+        var length: socklen_t
+    }
+
+    private static func resolve(host: String, port: Int, passive: Bool) throws -> [ResolvedAddress] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_family = AF_UNSPEC
+        if passive { hints.ai_flags = AI_PASSIVE }
+        var result: UnsafeMutablePointer<addrinfo>?
+        let h = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let rc = getaddrinfo(h, String(port), &hints, &result)
+        guard rc == 0, let first = result else {
+            let msg = rc == 0 ? "no address" : String(cString: gai_strerror(rc))
+            throw SocketError(kind: .dns, call: "getaddrinfo", errno: rc, message: "\(host): \(msg)")
+        }
+        defer { freeaddrinfo(first) }
+        var out: [ResolvedAddress] = []
+        var p: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = p {
+            let len = Int(ai.pointee.ai_addrlen)
+            let bytes = [UInt8](UnsafeRawBufferPointer(start: ai.pointee.ai_addr, count: len))
+            out.append(ResolvedAddress(family: ai.pointee.ai_family, address: bytes, length: ai.pointee.ai_addrlen))
+            p = ai.pointee.ai_next
+        }
+        return out
+    }
+
+    private static func port(of s: sockaddr_storage) -> Int {
+        var s = s
+        let family = Int32(s.ss_family)
+        return withUnsafePointer(to: &s) { p -> Int in
+            if family == AF_INET6 {
+                return p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            }
+            return p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
+    }
+
+    private static func address(of s: sockaddr_storage) -> String {
+        var s = s
+        let family = Int32(s.ss_family)
+        var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        withUnsafePointer(to: &s) { p in
+            if family == AF_INET6 {
+                p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { a in
+                    var addr = a.pointee.sin6_addr
+                    _ = inet_ntop(AF_INET6, &addr, &buf, socklen_t(buf.count))
+                }
+            } else {
+                p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { a in
+                    var addr = a.pointee.sin_addr
+                    _ = inet_ntop(AF_INET, &addr, &buf, socklen_t(buf.count))
+                }
+            }
+        }
+        return String(cString: buf)
+    }
+}
+
+/// Signals the relay handles: SIGPIPE ignored, SIGINT/SIGTERM turned into a normal callback.
+public enum ProcessSignals {
+    /// A peer closing mid-write must not kill the process.
+    public static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
+
+    /// Runs `handler` on an ordinary thread when SIGINT or SIGTERM arrives.
+    public static func onTerminate(_ handler: @escaping @Sendable (Int32) -> Void) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        let watched = set
+        let t = Thread {
+            var s = watched
+            var sig: Int32 = 0
+            while sigwait(&s, &sig) == 0 { handler(sig) }
+        }
+        t.name = "signals"
+        t.start()
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+    var microseconds: Int { Int(components.seconds) * 1_000_000 + Int(components.attoseconds / 1_000_000_000_000) }
+}
+

@@ -1,0 +1,129 @@
+import COpenSSL
+import RelayCore
+
+/// TLS settings for upstream connections.
+public struct TLSClientConfiguration: Sendable, Equatable {
+    /// A PEM file of CA certificates to trust in addition to the system's.
+    public var caFile: String?
+    /// Skip certificate and host-name verification (test servers only).
+    public var insecure: Bool
+
+    public init(caFile: String? = nil, insecure: Bool = false) {
+        self.caFile = caFile
+        self.insecure = insecure
+    }
+}
+
+/// One OpenSSL `SSL_CTX` for a configuration, shared by every upstream connection.
+public final class TLSContext: @unchecked Sendable {
+    // SSL_CTX is safe to share across threads once configured.
+    let ctx: OpaquePointer
+    let configuration: TLSClientConfiguration
+
+    public init(configuration: TLSClientConfiguration) throws {
+        guard let ctx = SSL_CTX_new(TLS_client_method()) else {
+            throw UpstreamError(.tls, origin: "-", detail: "cannot create TLS context: \(TLSStream.lastError())")
+        }
+        self.ctx = ctx
+        self.configuration = configuration
+        _ = relay_SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)
+        SSL_CTX_set_default_verify_paths(ctx)
+        if let ca = configuration.caFile {
+            guard SSL_CTX_load_verify_locations(ctx, ca, nil) == 1 else {
+                SSL_CTX_free(ctx)
+                throw UpstreamError(.tls, origin: "-", detail: "cannot load CA file \(ca): \(TLSStream.lastError())")
+            }
+        }
+        SSL_CTX_set_verify(ctx, configuration.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nil)
+    }
+
+    deinit { SSL_CTX_free(ctx) }
+}
+
+/// A TLS client connection over a connected socket: SNI, certificate and host-name
+/// verification on unless the context says insecure. Owned by one thread at a time.
+public final class TLSStream: ByteStream, @unchecked Sendable {
+    private let ssl: OpaquePointer
+    private let socket: Socket
+    private let origin: String
+    private var closed = false
+
+    public init(socket: Socket, serverName: String, context: TLSContext, originDescription: String) throws {
+        guard let ssl = SSL_new(context.ctx) else {
+            throw UpstreamError(.tls, origin: originDescription, detail: "SSL_new: \(Self.lastError())")
+        }
+        self.ssl = ssl
+        self.socket = socket
+        self.origin = originDescription
+        let isIP = serverName.contains(":") || serverName.allSatisfy { $0.isNumber || $0 == "." }
+        if !isIP { _ = relay_SSL_set_tlsext_host_name(ssl, serverName) }
+        if !context.configuration.insecure {
+            if isIP {
+                let param = SSL_get0_param(ssl)
+                X509_VERIFY_PARAM_set1_ip_asc(param, serverName)
+            } else {
+                SSL_set1_host(ssl, serverName)
+            }
+        }
+        SSL_set_fd(ssl, socket.fd)
+        ERR_clear_error()
+        if SSL_connect(ssl) != 1 {
+            let verify = SSL_get_verify_result(ssl)
+            var detail = "handshake failed: \(Self.lastError())"
+            if verify != X509_V_OK, let s = X509_verify_cert_error_string(verify) {
+                detail = "certificate verify failed: \(String(cString: s))"
+            }
+            SSL_free(ssl)
+            socket.close()
+            throw UpstreamError(.tls, origin: originDescription, detail: detail)
+        }
+    }
+
+    deinit {
+        if !closed { close() }
+        SSL_free(ssl)
+    }
+
+    public func read(max: Int) throws -> ArraySlice<UInt8> {
+        var buf = [UInt8](repeating: 0, count: max)
+        ERR_clear_error()
+        let n = buf.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32(clamping: $0.count)) }
+        if n > 0 { return buf[0..<Int(n)] }
+        let err = SSL_get_error(ssl, n)
+        if err == SSL_ERROR_ZERO_RETURN { return [] }
+        if err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE {
+            throw UpstreamError(.timeout, origin: origin, detail: "no answer within the timeout")
+        }
+        if err == SSL_ERROR_SYSCALL, ERR_peek_error() == 0 {
+            // EOF without close_notify: many servers do this; treat as the end of the stream.
+            return []
+        }
+        throw UpstreamError(.reset, origin: origin, detail: "TLS read: \(Self.lastError())")
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var off = 0
+        while off < bytes.count {
+            ERR_clear_error()
+            let n = SSL_write(ssl, bytes.baseAddress! + off, Int32(clamping: bytes.count - off))
+            if n <= 0 { throw UpstreamError(.reset, origin: origin, detail: "TLS write: \(Self.lastError())") }
+            off += Int(n)
+        }
+    }
+
+    public func close() {
+        if closed { return }
+        closed = true
+        SSL_shutdown(ssl)
+        socket.close()
+    }
+
+    /// The reason of the newest OpenSSL error.
+    static func lastError() -> String {
+        let code = ERR_get_error()
+        if code == 0 { return "connection closed" }
+        var buf = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &buf, buf.count)
+        return String(cString: buf)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import JMAPRelay
+
+/// The command-line program: parse, run, exit with the right code (0, 1 on failure, 64 on
+/// bad input).
+public enum CLI {
+    /// Runs with `arguments` (without the program name) and returns the exit code.
+    public static func run(_ arguments: [String]) -> Int32 {
+        let command: Command
+        do {
+            command = try Command.parse(arguments)
+        } catch let e as UsageError {
+            printErr("Error: \(e.message)\n\(HelpText.usageLine(for: e.command))\n  See 'jmap-relay help\(e.command.map { " " + $0 } ?? "")'.")
+            return 64
+        } catch {
+            printErr("Error: \(error)")
+            return 64
+        }
+        switch command {
+        case .version:
+            print(RelayVersion.string.replacingOccurrences(of: "jmap-relay ", with: ""))
+            return 0
+        case .help(let sub):
+            guard let text = HelpText.text(for: sub) else {
+                printErr("Error: unknown subcommand '\(sub ?? "")'\n\(HelpText.usageLine(for: nil))")
+                return 64
+            }
+            print(text)
+            return 0
+        case .serve(let o):
+            return runServe(o)
+        }
+    }
+
+    static func runServe(_ o: ServeOptions) -> Int32 {
+        var config = RelayConfiguration(upstream: o.upstream)
+        o.common.apply(to: &config)
+        config.tls = TLSClientConfiguration(caFile: o.upstreamCA, insecure: o.insecure)
+        config.upstreamTimeout = o.upstreamTimeout
+        config.connectTimeout = o.connectTimeout
+        if let name = o.authEnv {
+            guard let secret = ProcessInfo.processInfo.environment[name], !secret.isEmpty else {
+                printErr("Error: environment variable \(name) (from --auth-env) is not set or empty\n\(HelpText.usageLine(for: "serve"))")
+                return 64
+            }
+            config.injectedAuthorization = HeaderPolicy.authorization(fromSecret: secret)
+        }
+        return runRelay(config, upstream: nil, describe: o.upstream)
+    }
+
+    /// Starts a relay, prints where to point the client, and serves until SIGINT/SIGTERM.
+    static func runRelay(_ config: RelayConfiguration, upstream: (any Upstream)?, primary: Origin? = nil, describe: String,
+                         atExit: (@Sendable () -> Int32)? = nil) -> Int32 {
+        ProcessSignals.ignoreSIGPIPE()
+        let stopRequested = DispatchSemaphore(value: 0)
+        ProcessSignals.onTerminate { _ in stopRequested.signal() }
+        let log = Log()
+        let relay: Relay
+        do {
+            relay = try Relay(configuration: config, upstream: upstream, primaryOrigin: primary)
+            try relay.start()
+        } catch {
+            log.error("\(error)")
+            return 1
+        }
+        if !["127.0.0.1", "::1", "localhost"].contains(config.listenHost) {
+            log.warning("listening on \(config.listenHost), not loopback: anyone who can reach it can use your upstream")
+        }
+        log.info("relaying \(relay.baseURL) -> \(describe)")
+        log.info("point your JMAP client at \(relay.sessionURL)")
+        stopRequested.wait()
+        log.info("stopping: finishing in-flight exchanges")
+        relay.stop()
+        return atExit?() ?? 0
+    }
+
+    static func printErr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+}

@@ -1,0 +1,106 @@
+import JMAPRelay
+
+/// Options shared by `serve` and `replay`: listener, trace, limits.
+struct CommonOptions: Equatable {
+    var listenHost = "127.0.0.1"
+    var listenPort = 8470
+    var trace: RelayConfiguration.TraceMode = .text
+    var maxBodyBytes: Int?
+
+    /// Consumes `name` if it is a common option; false when it is not one.
+    mutating func read(_ name: String, inline: String?, from r: inout ArgumentReader) throws -> Bool {
+        switch name {
+        case "--listen":
+            (listenHost, listenPort) = try Self.parseListen(try r.value(for: name, inline: inline), command: r.command)
+        case "--trace":
+            let v = try r.value(for: name, inline: inline)
+            guard let m = RelayConfiguration.TraceMode(rawValue: v) else {
+                throw UsageError("'--trace' must be text, json or off (got '\(v)')", command: r.command)
+            }
+            trace = m
+        case "--max-body-size":
+            maxBodyBytes = try Self.parseInt(try r.value(for: name, inline: inline), name: name, command: r.command, min: 1)
+        default:
+            return false
+        }
+        return true
+    }
+
+    func apply(to c: inout RelayConfiguration) {
+        c.listenHost = listenHost
+        c.listenPort = listenPort
+        c.trace = trace
+        c.maxRequestBodyBytes = maxBodyBytes
+    }
+
+    static func parseListen(_ v: String, command: String) throws -> (String, Int) {
+        guard let colon = v.lastIndex(of: ":") else {
+            throw UsageError("'--listen' takes HOST:PORT, e.g. 127.0.0.1:8470 (got '\(v)')", command: command)
+        }
+        var host = String(v[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Int(v[v.index(after: colon)...]), (0...65535).contains(port) else {
+            throw UsageError("'--listen' takes HOST:PORT with a port 0–65535 (got '\(v)')", command: command)
+        }
+        return (host, port)
+    }
+
+    static func parseInt(_ v: String, name: String, command: String, min: Int = 0) throws -> Int {
+        guard let n = Int(v), n >= min else {
+            throw UsageError("'\(name)' must be a whole number ≥ \(min) (got '\(v)')", command: command)
+        }
+        return n
+    }
+
+    static func parseSeconds(_ v: String, name: String, command: String) throws -> Duration {
+        let t = v.hasSuffix("s") ? String(v.dropLast()) : v
+        guard let d = Double(t), d > 0, d < 86_400 else {
+            throw UsageError("'\(name)' must be a number of seconds > 0 (got '\(v)')", command: command)
+        }
+        return .milliseconds(Int64(d * 1000))
+    }
+}
+
+/// `jmap-relay serve`.
+struct ServeOptions: Equatable {
+    var upstream = ""
+    var common = CommonOptions()
+    var authEnv: String?
+    var upstreamCA: String?
+    var insecure = false
+    var upstreamTimeout: Duration = .seconds(60)
+    var connectTimeout: Duration = .seconds(10)
+
+    static func parse(_ args: [String]) throws -> ServeOptions {
+        var o = ServeOptions()
+        var r = ArgumentReader(args, command: "serve")
+        while let t = r.next() {
+            switch t {
+            case .positional(let p):
+                throw UsageError("unexpected argument '\(p)'", command: "serve")
+            case .option(let name, let inline):
+                if try o.common.read(name, inline: inline, from: &r) { continue }
+                switch name {
+                case "--upstream": o.upstream = try r.value(for: name, inline: inline)
+                case "--auth-env": o.authEnv = try r.value(for: name, inline: inline)
+                case "--upstream-ca": o.upstreamCA = try r.value(for: name, inline: inline)
+                case "--insecure":
+                    try r.flag(name, inline: inline)
+                    o.insecure = true
+                case "--upstream-timeout":
+                    o.upstreamTimeout = try CommonOptions.parseSeconds(try r.value(for: name, inline: inline), name: name, command: "serve")
+                case "--connect-timeout":
+                    o.connectTimeout = try CommonOptions.parseSeconds(try r.value(for: name, inline: inline), name: name, command: "serve")
+                default:
+                    throw UsageError("unknown option '\(name)'", command: "serve")
+                }
+            }
+        }
+        guard !o.upstream.isEmpty else { throw UsageError("missing '--upstream URL'", command: "serve") }
+        let lower = o.upstream.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), Origin(url: o.upstream) != nil else {
+            throw UsageError("'--upstream' must be an http:// or https:// URL (got '\(o.upstream)')", command: "serve")
+        }
+        return o
+    }
+}

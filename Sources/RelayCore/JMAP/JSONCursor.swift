@@ -1,0 +1,103 @@
+/// A forward-only walk over JSON bytes for scanners: visit members and elements, read the
+/// strings you need, skip the rest. Every method returns false on malformed input, never traps.
+struct JSONCursor {
+    private let b: UnsafeRawBufferPointer
+    private var i = 0
+    private var depth = 0
+
+    init(_ b: UnsafeRawBufferPointer) { self.b = b }
+
+    private mutating func ws() {
+        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+    }
+
+    /// Whether the next value is `null` (without consuming it).
+    mutating func peekNull() -> Bool {
+        ws()
+        return i < b.count && b[i] == UInt8(ascii: "n")
+    }
+
+    /// Calls `body` for each member of an object, positioned at its value; `body` must consume it.
+    mutating func eachMember(_ body: (inout JSONCursor, String) -> Bool) -> Bool {
+        ws()
+        guard i < b.count, b[i] == UInt8(ascii: "{"), depth < 256 else { return false }
+        i += 1
+        depth += 1
+        defer { depth -= 1 }
+        ws()
+        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return true }
+        while true {
+            ws()
+            guard let key = string() else { return false }
+            ws()
+            guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
+            i += 1
+            guard body(&self, key) else { return false }
+            ws()
+            guard i < b.count else { return false }
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            if b[i] == UInt8(ascii: "}") { i += 1; return true }
+            return false
+        }
+    }
+
+    /// Calls `body` for each element of an array; `body` must consume it.
+    mutating func eachElement(_ body: (inout JSONCursor) -> Bool) -> Bool {
+        ws()
+        guard i < b.count, b[i] == UInt8(ascii: "["), depth < 256 else { return false }
+        i += 1
+        depth += 1
+        defer { depth -= 1 }
+        ws()
+        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return true }
+        while true {
+            guard body(&self) else { return false }
+            ws()
+            guard i < b.count else { return false }
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            if b[i] == UInt8(ascii: "]") { i += 1; return true }
+            return false
+        }
+    }
+
+    /// Reads a string value; nil (and nothing consumed) when the next value is not a string.
+    mutating func string() -> String? {
+        ws()
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
+        let start = i
+        i += 1
+        var escaped = false
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\\") { escaped = true; i += 2; continue }
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                if !escaped { return String(decoding: UnsafeRawBufferPointer(rebasing: b[(start + 1)..<(i - 1)]), as: UTF8.self) }
+                return (try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: b[start..<i])))?.stringValue
+            }
+            i += 1
+        }
+        i = start
+        return nil
+    }
+
+    /// Skips one value of any kind.
+    mutating func skipValue() -> Bool {
+        ws()
+        guard i < b.count else { return false }
+        switch b[i] {
+        case UInt8(ascii: "{"): return eachMember { c, _ in c.skipValue() }
+        case UInt8(ascii: "["): return eachElement { c in c.skipValue() }
+        case UInt8(ascii: "\""): return string() != nil
+        default:
+            let start = i
+            while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") || c == 0x20 || c == 0x0A
+                    || c == 0x0D || c == 0x09 { break }
+                i += 1
+            }
+            return i > start
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/// Renders trace records: one readable line per exchange, or one JSON object per line for `jq`.
+/// Never prints headers, so credentials cannot leak through the trace.
+public enum TraceFormatter {
+    /// `#12 POST /jmap/api/ 200 4.1ms Email/query,Email/get  ! error:serverFail(Email/set) notCreated=1  [fault: …]`
+    public static func text(_ r: TraceRecord) -> String {
+        var s = "#\(r.seq) \(r.method) \(shortTarget(r.target)) "
+        s += r.status.map(String.init) ?? "---"
+        s += " " + formatDuration(r.durationMs)
+        if !r.jmapMethods.isEmpty { s += " " + r.jmapMethods.joined(separator: ",") }
+        var problems: [String] = []
+        for e in r.methodErrors { problems.append("error:\(e.type)" + (e.method.map { "(\($0))" } ?? "(\(e.callId))")) }
+        if r.notCreated > 0 { problems.append("notCreated=\(r.notCreated)") }
+        if r.notUpdated > 0 { problems.append("notUpdated=\(r.notUpdated)") }
+        if r.notDestroyed > 0 { problems.append("notDestroyed=\(r.notDestroyed)") }
+        if let p = r.problemType { problems.append("problem:\(shortProblem(p))") }
+        if let e = r.error { problems.append(e) }
+        if !problems.isEmpty { s += "  ! " + problems.joined(separator: " ") }
+        if !r.faults.isEmpty { s += "  [fault: " + r.faults.joined(separator: "; ") + "]" }
+        for n in r.notes { s += "\n    " + n }
+        return s
+    }
+
+    /// One compact JSON object.
+    public static func json(_ r: TraceRecord) -> String {
+        var o = JSONObject()
+        o["seq"] = .int(r.seq)
+        o["method"] = .string(r.method)
+        o["target"] = .string(r.target)
+        o["status"] = r.status.map { .int($0) } ?? .null
+        o["ms"] = .double((r.durationMs * 100).rounded() / 100)
+        o["endpoint"] = .string(r.kind.rawValue)
+        if !r.jmapMethods.isEmpty { o["jmap"] = .array(r.jmapMethods.map { .string($0) }) }
+        if !r.methodErrors.isEmpty {
+            o["methodErrors"] = .array(
+                r.methodErrors.map { e in
+                    var x: JSONObject = ["callId": .string(e.callId), "type": .string(e.type)]
+                    if let m = e.method { x["method"] = .string(m) }
+                    return .object(x)
+                })
+        }
+        if r.notCreated > 0 { o["notCreated"] = .int(r.notCreated) }
+        if r.notUpdated > 0 { o["notUpdated"] = .int(r.notUpdated) }
+        if r.notDestroyed > 0 { o["notDestroyed"] = .int(r.notDestroyed) }
+        if let p = r.problemType { o["problem"] = .string(p) }
+        if !r.faults.isEmpty { o["faults"] = .array(r.faults.map { .string($0) }) }
+        if let e = r.error { o["error"] = .string(e) }
+        if !r.notes.isEmpty { o["notes"] = .array(r.notes.map { .string($0) }) }
+        o["requestBytes"] = .int(r.requestBytes)
+        o["responseBytes"] = .int(r.responseBytes)
+        return JSONValue.object(o).serializedString()
+    }
+
+    /// `4.1ms` under 10 ms, `41ms` under 10 s, `12.3s` beyond.
+    public static func formatDuration(_ ms: Double) -> String {
+        if ms < 10 { return String(Double(Int(ms * 10)) / 10) + "ms" }
+        if ms < 10_000 { return "\(Int(ms.rounded()))ms" }
+        return String(Double(Int(ms / 100)) / 10) + "s"
+    }
+
+    /// The target with a long query shortened, so a line stays a line.
+    static func shortTarget(_ t: String) -> String { t.count > 120 ? String(t.prefix(117)) + "..." : t }
+
+    /// `urn:ietf:params:jmap:error:limit` → `limit`.
+    static func shortProblem(_ p: String) -> String {
+        if let i = p.lastIndex(of: ":") { return String(p[p.index(after: i)...]) }
+        return p
+    }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
+}

@@ -1,0 +1,64 @@
+import Testing
+
+@testable import RelayCore
+
+@Suite struct JMAPScannerTests {
+    @Test func readsRequestNamesAndIds() {
+        let body = ##"{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Email/query",{"filter":{"inMailbox":"a\"b"}},"c0"],["Email/get",{"#ids":{"resultOf":"c0","name":"Email/query","path":"/ids"}},"c1"]]}"##
+        let s = JMAPScanner.scanRequest(Array(body.utf8))
+        #expect(s?.methodNames == ["Email/query", "Email/get"])
+        #expect(s?.callIds == ["c0", "c1"])
+        #expect(s?.using.count == 2)
+    }
+
+    @Test func readsErrorsAndSetErrorsWithSpacesAndNulls() {
+        let body = #"{"methodResponses": [["Mailbox/get", {"list": []}, "0"], ["Email/set", {"accountId": "u1", "notCreated": {"x": {"type": "overQuota"}, "y": {}}, "notUpdated": null, "notDestroyed": {"m1": {"type": "notFound"}}}, "1"], ["error", {"type": "serverFail", "description": "x"}, "2"]], "sessionState": "s1"}"#
+        let s = JMAPScanner.scanResponse(Array(body.utf8))
+        #expect(s?.methodNames == ["Mailbox/get", "Email/set", "error"])
+        #expect(s?.errors == [JMAPMethodErrorSummary(callId: "2", type: "serverFail")])
+        #expect(s?.notCreated == 2)
+        #expect(s?.notUpdated == 0)
+        #expect(s?.notDestroyed == 1)
+        #expect(s?.sessionState == "s1")
+    }
+
+    @Test func readsProblemBodies() {
+        let s = JMAPScanner.scanResponse(Array(#"{"type":"urn:ietf:params:jmap:error:limit","limit":"maxCallsInRequest","status":400}"#.utf8))
+        #expect(s?.problemType == "urn:ietf:params:jmap:error:limit")
+    }
+
+    @Test func agreesWithTheFullParserOnGeneratedBodies() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var responses: [JSONValue] = []
+            var expectedErrors: [JMAPMethodErrorSummary] = []
+            var expectedNotCreated = 0
+            for i in 0..<Int.random(in: 0...6, using: &rng) {
+                let id = "c\(i)"
+                if Bool.random(using: &rng) {
+                    let t = ["serverFail", "invalidArguments", "x\"y"].randomElement(using: &rng)!
+                    responses.append(["error", ["type": .string(t)], .string(id)])
+                    expectedErrors.append(JMAPMethodErrorSummary(callId: id, type: t))
+                } else {
+                    let n = Int.random(in: 0...3, using: &rng)
+                    var nc = JSONObject()
+                    for k in 0..<n { nc["k\(k)"] = ["type": "overQuota", "nested": [1, [2, ["a": nil]]]] }
+                    expectedNotCreated += n
+                    responses.append(["Email/set", ["notCreated": n == 0 ? .null : .object(nc), "list": [1.5, true, "s"]], .string(id)])
+                }
+            }
+            let body: JSONValue = ["methodResponses": .array(responses), "sessionState": "st"]
+            let s = try #require(JMAPScanner.scanResponse(body.serialized()))
+            #expect(s.errors == expectedErrors)
+            #expect(s.notCreated == expectedNotCreated)
+        }
+    }
+
+    @Test func neverCrashesOnTruncatedInput() {
+        let body = Array(#"{"methodResponses":[["error",{"type":"serverFail"},"0"],["Email/set",{"notCreated":{"a":{}}},"1"]],"sessionState":"s"}"#.utf8)
+        for n in 0..<body.count {
+            _ = JMAPScanner.scanResponse(Array(body[0..<n]))
+            _ = JMAPScanner.scanRequest(Array(body[0..<n]))
+        }
+    }
+}
