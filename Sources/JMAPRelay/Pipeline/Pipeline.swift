@@ -123,6 +123,17 @@ final class Pipeline: Sendable {
         switch draft.kind {
         case .session where head.status == 200:
             return sessionResponse(up, head: head, draft: &draft, sessionURL: requestURL)
+        case .other where Self.mayBeSession(draft.request, head, up.body):
+            // A client may fetch the session URL directly; recognise the session by its content.
+            let buffered = BodyBuffer.read(up.body, limit: 1 << 20)
+            guard let bytes = buffered.complete,
+                let plain = ContentCoding.decodedForReading(bytes, headers: head.headers, limit: 1 << 22),
+                let v = try? JSONParser.parse(plain), v["apiUrl"]?.stringValue != nil, v["capabilities"] != nil
+            else { return RelayResponse(head: head, body: buffered.source) }
+            draft.kind = .session
+            routing.addSessionPath(String(draft.request.path))
+            return sessionResponse(
+                UpstreamResponse(head: up.head, body: BufferedBody(bytes)), head: head, draft: &draft, sessionURL: requestURL)
         case .api:
             let buffered = BodyBuffer.read(up.body, limit: config.maxBufferedBodyBytes)
             if let bytes = buffered.complete {
@@ -134,6 +145,12 @@ final class Pipeline: Sendable {
         default:
             return RelayResponse(head: head, body: up.body)
         }
+    }
+
+    /// A small JSON answer to a GET at no known endpoint: worth a look for a session object.
+    static func mayBeSession(_ request: HTTPRequestHead, _ head: HTTPResponseHead, _ body: any BodySource) -> Bool {
+        request.method == "GET" && head.status == 200 && (head.headers["content-type"]?.contains("json") ?? false)
+            && (body.knownLength ?? Int.max) <= 1 << 20
     }
 
     /// Reads, rewrites and re-serialises a session object so its URLs point at the relay.

@@ -54,6 +54,9 @@ final class RoutingState: Sendable {
         }
     }
 
+    /// Marks a relay path as serving the session.
+    func addSessionPath(_ path: String) { state.withLock { _ = $0.sessionPaths.insert(path) } }
+
     /// Every origin known so far, index 0 first.
     var origins: [Origin] { state.withLock { $0.origins.origins } }
 

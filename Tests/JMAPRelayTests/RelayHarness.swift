@@ -1,0 +1,53 @@
+import Dispatch
+import JMAPRelay
+import RelayTestSupport
+import Synchronization
+
+/// A relay on port 0 in front of an upstream, with its trace lines captured.
+final class RelayHarness: Sendable {
+    let relay: Relay
+    private let lines = Lines()
+    private let logs = Lines()
+    private let finished = DispatchSemaphore(value: 0)
+    private let waited = Mutex(0)
+
+    init(upstream: String, trace: RelayConfiguration.TraceMode = .text, configure: (inout RelayConfiguration) -> Void = { _ in },
+         upstreamOverride: (any Upstream)? = nil) throws {
+        var c = RelayConfiguration(upstream: upstream, listenPort: 0)
+        c.trace = trace
+        let lines = self.lines
+        let logs = self.logs
+        c.traceSink = { line in lines.append(line) }
+        c.logSink = { line in logs.append(line) }
+        c.drainTimeout = .seconds(2)
+        configure(&c)
+        relay = try Relay(configuration: c, upstream: upstreamOverride)
+        let finished = self.finished
+        relay.onExchange { _ in finished.signal() }
+        try relay.start()
+    }
+
+    var port: Int { relay.port }
+    var traceLines: [String] { lines.all }
+    var logLines: [String] { logs.all }
+
+    func client() throws -> RawHTTPClient { try RawHTTPClient(port: port) }
+
+    /// Waits (at most 10 s) until `n` exchanges have completed in total; an exchange
+    /// completes after its reply was written, so a client can see the answer first.
+    func waitForExchanges(_ n: Int) {
+        while waited.withLock({ $0 }) < n {
+            guard finished.wait(timeout: .now() + 10) == .success else { return }
+            waited.withLock { $0 += 1 }
+        }
+    }
+
+    func stop() { relay.stop() }
+}
+
+/// Lines collected from several threads.
+final class Lines: Sendable {
+    private let m = Mutex<[String]>([])
+    func append(_ s: String) { m.withLock { $0.append(s) } }
+    var all: [String] { m.withLock { $0 } }
+}
