@@ -75,12 +75,12 @@ struct ResponseWriter {
                     }
                     continue
                 }
+                // Each piece goes out as it arrives (event streams must not wait); the head
+                // rides with the first one, so an in-memory body is a single write.
                 appendBody(piece, chunked: chunked, to: &out)
                 sent += piece.count
-                if out.count >= 16 * 1024 {
-                    try socket.write(out)
-                    out.removeAll(keepingCapacity: true)
-                }
+                try socket.write(out)
+                out.removeAll(keepingCapacity: true)
             }
             if let limit = response.truncateAfter, sent >= limit {
                 try socket.write(out)
