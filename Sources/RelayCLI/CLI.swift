@@ -29,6 +29,8 @@ public enum CLI {
             return 0
         case .serve(let o):
             return runServe(o)
+        case .replay(let o):
+            return runReplay(o)
         }
     }
 
@@ -45,7 +47,59 @@ public enum CLI {
             }
             config.injectedAuthorization = HeaderPolicy.authorization(fromSecret: secret)
         }
+        if let r = o.record {
+            do {
+                let primary = Origin(url: o.upstream)!
+                let header = RecordingHeader(
+                    created: ISO8601DateFormatter().string(from: Date()), upstream: o.upstream, origins: [primary],
+                    relay: RelayVersion.string)
+                var existing: Recording?
+                if r.mode == .new, FileManager.default.fileExists(atPath: r.file) { existing = try RecordingFile.load(path: r.file) }
+                if r.mode != .none {
+                    config.recorder = try RecordingFile(path: r.file, mode: r.mode, header: header, redactor: r.redactor, existing: existing)
+                }
+                if let existing {
+                    let live = try LiveUpstream(tls: config.tls, connectTimeout: config.connectTimeout, readTimeout: config.upstreamTimeout)
+                    let upstream = FallbackUpstream(replay: ReplayUpstream(recording: existing), live: live)
+                    return runRelay(config, upstream: upstream, describe: "\(o.upstream) (recording to \(r.file), replaying what it has)")
+                }
+            } catch {
+                printErr("Error: \(error)")
+                return 1
+            }
+            return runRelay(config, upstream: nil, describe: "\(o.upstream) (recording to \(r.file))")
+        }
         return runRelay(config, upstream: nil, describe: o.upstream)
+    }
+
+    static func runReplay(_ o: ReplayOptions) -> Int32 {
+        let recording: Recording
+        do {
+            recording = try RecordingFile.load(path: o.file)
+        } catch let e as RecordingError {
+            printErr("Error: \(o.file): \(e)")
+            return 65
+        } catch {
+            printErr("Error: \(error)")
+            return 66
+        }
+        for w in recording.warnings { printErr("jmap-relay: warning: \(o.file): \(w)") }
+        var config = RelayConfiguration(upstream: recording.header.upstream)
+        o.common.apply(to: &config)
+        let replay = ReplayUpstream(recording: recording)
+        let strict = o.strict
+        let requireAll = o.requireAll
+        return runRelay(config, upstream: replay, primary: recording.header.origins[0],
+                        describe: "\(o.file) (\(recording.exchanges.count) recorded exchanges, no network)") {
+            let misses = replay.misses
+            let unused = replay.unusedSeqs
+            let log = Log()
+            if !misses.isEmpty { log.info("\(misses.count) request(s) had no recorded answer") }
+            if requireAll, !unused.isEmpty { log.info("\(unused.count) recorded exchange(s) never used: \(unused.prefix(20).map { "#\($0)" }.joined(separator: " "))") }
+            if strict && !misses.isEmpty { return 1 }
+            if requireAll && !unused.isEmpty { return 1 }
+            return 0
+        }
     }
 
     /// Starts a relay, prints where to point the client, and serves until SIGINT/SIGTERM.

@@ -6,6 +6,8 @@ enum Command: Equatable {
     case version
     /// `serve …`.
     case serve(ServeOptions)
+    /// `replay …`.
+    case replay(ReplayOptions)
 
     /// Parses the arguments after the program name.
     static func parse(_ args: [String]) throws -> Command {
@@ -17,7 +19,14 @@ enum Command: Equatable {
         case "help": return .help(rest.first)
         case "serve":
             if rest.contains("--help") || rest.contains("-h") { return .help("serve") }
-            return .serve(try ServeOptions.parse(rest))
+            let o = try ServeOptions.parse(rest)
+            if let r = o.record, r.file.isEmpty {
+                throw UsageError("'--record-mode', '--redact' and '--pseudonymize' need '--record FILE'", command: "serve")
+            }
+            return .serve(o)
+        case "replay":
+            if rest.contains("--help") || rest.contains("-h") { return .help("replay") }
+            return .replay(try ReplayOptions.parse(rest))
         default:
             if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
             throw UsageError("unknown subcommand '\(first)'")

@@ -15,6 +15,7 @@ enum HelpText {
 
         SUBCOMMANDS:
           serve                   Relay to a live JMAP server and trace every exchange.
+          replay                  Serve a recording with no server and no network.
 
           See 'jmap-relay help <subcommand>' for detailed help.
         """
@@ -44,6 +45,36 @@ enum HelpText {
                                   (default: 60)
           --connect-timeout <s>   Seconds to wait for a connection to the upstream. (default: 10)
           --max-body-size <bytes> Refuse request bodies larger than this with 413.
+          --record <file>         Record every exchange to this .jsonl file (secrets redacted).
+          --record-mode <mode>    all (replace), once (refuse if the file exists), new (replay
+                                  what the file has, forward and append the rest), none.
+                                  (default: all)
+          --redact <json-path>    Also mask this JSON path in recorded bodies, e.g.
+                                  '$.accounts.*.name' or '$..bodyValues'. Repeatable.
+          --pseudonymize          Replace e-mail addresses and names with stable fakes.
+          -h, --help              Show help information.
+        """
+
+    static let replay = """
+        OVERVIEW: Serve a recording made with 'serve --record', with no server and no network.
+
+        Requests match the recording JMAP-aware: call by call on method names and arguments,
+        ignoring the client's call ids and creation-id names; identical requests get their
+        recorded answers in order. A request with no recorded answer gets HTTP 500 with an
+        application/problem+json body naming the nearest recorded request and what differs.
+
+        USAGE: jmap-relay replay [<file>] [<options>]
+
+        ARGUMENTS:
+          <file>                  The recording. (default: recordings/fastmail-demo.jsonl)
+
+        OPTIONS:
+          --strict                Exit 1 at shutdown if any request had no recorded answer.
+          --require-all           Like --strict, and also exit 1 if a recorded exchange was
+                                  never used.
+          --listen <host:port>    Where to listen. Port 0 picks a free port. (default:
+                                  127.0.0.1:8470)
+          --trace <format>        text, json or off. (default: text)
           -h, --help              Show help information.
         """
 
@@ -51,6 +82,7 @@ enum HelpText {
         switch command {
         case nil: return main
         case "serve": return serve
+        case "replay": return replay
         default: return nil
         }
     }
@@ -58,6 +90,7 @@ enum HelpText {
     static func usageLine(for command: String?) -> String {
         switch command {
         case "serve": return "Usage: jmap-relay serve --upstream <url> [<options>]"
+        case "replay": return "Usage: jmap-relay replay [<file>] [<options>]"
         default: return "Usage: jmap-relay <subcommand> [<options>]"
         }
     }

@@ -70,6 +70,7 @@ struct ServeOptions: Equatable {
     var insecure = false
     var upstreamTimeout: Duration = .seconds(60)
     var connectTimeout: Duration = .seconds(10)
+    var record: RecordOptions?
 
     static func parse(_ args: [String]) throws -> ServeOptions {
         var o = ServeOptions()
@@ -80,6 +81,7 @@ struct ServeOptions: Equatable {
                 throw UsageError("unexpected argument '\(p)'", command: "serve")
             case .option(let name, let inline):
                 if try o.common.read(name, inline: inline, from: &r) { continue }
+                if try RecordOptions.read(name, inline: inline, into: &o.record, from: &r) { continue }
                 switch name {
                 case "--upstream": o.upstream = try r.value(for: name, inline: inline)
                 case "--auth-env": o.authEnv = try r.value(for: name, inline: inline)

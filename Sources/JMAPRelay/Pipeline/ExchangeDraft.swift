@@ -22,6 +22,12 @@ struct ExchangeDraft: Sendable {
     var faults: [String] = []
     var error: String?
     var notes: [String] = []
+    /// The upstream side, for the recorder: request as sent, response as received (decoded).
+    var upstreamRequest: HTTPRequestHead?
+    var upstreamRequestBody: [UInt8]?
+    var upstreamResponse: HTTPResponseHead?
+    var upstreamResponseBody: [UInt8]?
+    var replayed = false
 
     init(seq: Int, request: IncomingRequest, startMs: Double) {
         self.seq = seq
@@ -92,6 +98,15 @@ extension Pipeline {
         var d = draft
         d.error = error
         let duration = MonotonicClock.ms(from: draft.arrivalNanos)
+        if let recorder = config.recorder, !d.replayed, let req = d.upstreamRequest, var res = d.upstreamResponse {
+            res.headers.remove("content-length")
+            res.headers.remove("transfer-encoding")
+            if d.upstreamResponseBody != nil { res.headers.remove("content-encoding") }
+            recorder.append(RecordedExchange(
+                seq: d.seq, tMs: Int(d.startMs), durationMs: Int(duration.rounded()), kind: d.kind,
+                origin: d.origin ?? routing.origins[0], request: req, requestBody: d.upstreamRequestBody, response: res,
+                responseBody: d.upstreamResponseBody), jmapMethods: d.jmapMethods)
+        }
         let requestBytes = draft.requestBody?.count ?? 0
         observers.emitTrace(d.traceRecord(status: response?.status, durationMs: duration, requestBytes: requestBytes, responseBytes: bytesSent))
         observers.emitExchange(Exchange(

@@ -74,6 +74,7 @@ final class Pipeline: Sendable {
             do {
                 let bytes = try request.body.readAll(limit: config.maxBufferedBodyBytes)
                 draft.requestBody = bytes
+                draft.upstreamRequestBody = bytes
                 draft.noteRequest(JMAPScanner.scanRequest(bytes))
                 body = BufferedBody(bytes)
             } catch let e as BodyTooLarge {
@@ -85,6 +86,13 @@ final class Pipeline: Sendable {
                 return finish(draft, .reset)
             }
         }
+
+        if recording, draft.kind != .api, Self.isRecordable(draft.kind) {
+            let buffered = BodyBuffer.read(body, limit: config.maxRecordedBodyBytes)
+            draft.upstreamRequestBody = buffered.complete
+            body = buffered.source
+        }
+        draft.upstreamRequest = upHead
 
         let upstreamResponse: UpstreamResponse
         do {
@@ -101,6 +109,8 @@ final class Pipeline: Sendable {
             draft.error = "\(e.kind.rawValue): \(e.detail)"
             return finish(draft, .problem(.upstreamFailed(e)))
         }
+        draft.upstreamResponse = upstreamResponse.head
+        draft.replayed = upstreamResponse.replayed
         let response = respond(upstreamResponse, draft: &draft, upstreamHead: upHead, upgrading: upgrading)
         return finish(draft, response)
     }
@@ -139,13 +149,25 @@ final class Pipeline: Sendable {
             if let bytes = buffered.complete {
                 let plain = ContentCoding.decodedForReading(bytes, headers: head.headers, limit: config.maxBufferedBodyBytes)
                 draft.responseBody = plain
+                draft.upstreamResponseBody = plain
                 if let plain { draft.noteResponse(JMAPScanner.scanResponse(plain)) }
             }
             return RelayResponse(head: head, body: buffered.source)
         default:
-            return RelayResponse(head: head, body: up.body)
+            guard recording, Self.isRecordable(draft.kind) else { return RelayResponse(head: head, body: up.body) }
+            let buffered = BodyBuffer.read(up.body, limit: config.maxRecordedBodyBytes)
+            if let bytes = buffered.complete {
+                draft.upstreamResponseBody = ContentCoding.decodedForReading(bytes, headers: head.headers, limit: config.maxRecordedBodyBytes)
+            }
+            return RelayResponse(head: head, body: buffered.source)
         }
     }
+
+    /// Whether exchanges are being recorded.
+    var recording: Bool { config.recorder != nil }
+
+    /// Streams that never end are not recorded as exchanges.
+    static func isRecordable(_ kind: EndpointKind) -> Bool { kind != .eventSource && kind != .webSocket }
 
     /// A small JSON answer to a GET at no known endpoint: worth a look for a session object.
     static func mayBeSession(_ request: HTTPRequestHead, _ head: HTTPResponseHead, _ body: any BodySource) -> Bool {
@@ -166,6 +188,7 @@ final class Pipeline: Sendable {
             log.warning("session answer from \(sessionURL) is not a JSON object; passed through unchanged")
             return RelayResponse(head: head, body: buffered.source)
         }
+        draft.upstreamResponseBody = plain
         let rewritten = routing.rewriteSession(session, sessionURL: sessionURL, rewriter: rewriter)
         let bytes = rewritten.serialized()
         head.headers.remove("content-encoding")

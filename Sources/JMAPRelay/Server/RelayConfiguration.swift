@@ -46,6 +46,10 @@ public struct RelayConfiguration: Sendable {
     public var drainTimeout: Duration = .seconds(10)
     /// Most exchanges kept in memory for the control API.
     public var exchangeRingSize = 500
+    /// Where exchanges are recorded, if anywhere.
+    public var recorder: RecordingFile?
+    /// Largest body kept whole in a recording (bigger ones stream unrecorded).
+    public var maxRecordedBodyBytes = 64 * 1024 * 1024
 
     public init(upstream: String? = nil, listenHost: String = "127.0.0.1", listenPort: Int = 8470) {
         self.upstream = upstream

@@ -33,11 +33,14 @@ public struct UpstreamResponse: Sendable {
     public var body: any BodySource
     /// For a `101 Switching Protocols`: the raw two-way byte stream to the upstream.
     public var upgraded: (any ByteStream)?
+    /// Whether it came from a recording rather than the network (not recorded again).
+    public var replayed: Bool
 
-    public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any ByteStream)? = nil) {
+    public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any ByteStream)? = nil, replayed: Bool = false) {
         self.head = head
         self.body = body
         self.upgraded = upgraded
+        self.replayed = replayed
     }
 }
 

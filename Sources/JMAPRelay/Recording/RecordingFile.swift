@@ -1,0 +1,89 @@
+import Foundation
+import RelayCore
+import Synchronization
+
+/// How `--record` treats an existing file, in the manner of VCR.
+public enum RecordMode: String, Sendable, CaseIterable {
+    /// Record everything into a new file (an existing one is replaced).
+    case all
+    /// Record only if the file does not exist yet; otherwise refuse to start.
+    case once
+    /// Replay what the file has and forward and append what it lacks.
+    case new
+    /// Never write.
+    case none
+}
+
+/// Appends a recording to disk: the header once, then one line per exchange, each written
+/// with a single `write` and flushed, so `kill -9` loses at most the exchange in flight. Lines
+/// from concurrent connections never interleave. Bodies over the threshold go to
+/// `<file>.blobs/<sha256>`. Secrets are redacted before anything is written.
+public final class RecordingFile: Sendable {
+    private struct State {
+        var handle: FileHandle
+        var redactor: Redactor
+        var seq: Int
+    }
+
+    private let state: Mutex<State>
+    private let codec: RecordingCodec
+    private let blobDir: String
+    public let path: String
+
+    /// Opens `path` for recording.
+    public init(path: String, mode: RecordMode, header: RecordingHeader, redactor: Redactor, existing: Recording? = nil) throws {
+        self.path = path
+        blobDir = path + ".blobs"
+        codec = RecordingCodec(sha256Hex: { Digest.hex(Digest.sha256($0)) })
+        let fm = FileManager.default
+        let exists = fm.fileExists(atPath: path)
+        if mode == .once, exists {
+            throw RecordingFileError("\(path) exists; use --record-mode new to add to it or --record-mode all to replace it")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let append = mode == .new && exists
+        if !append {
+            guard fm.createFile(atPath: path, contents: Data(RecordingCodec.headerLine(header))) else {
+                throw RecordingFileError("cannot create \(path)")
+            }
+        }
+        guard let h = FileHandle(forWritingAtPath: path) else { throw RecordingFileError("cannot open \(path) for writing") }
+        h.seekToEndOfFile()
+        state = Mutex(State(handle: h, redactor: redactor, seq: existing?.exchanges.map(\.seq).max() ?? 0))
+    }
+
+    /// Appends one exchange (redacted); the sequence number is assigned here.
+    public func append(_ exchange: RecordedExchange, jmapMethods: [String]) {
+        state.withLock { s in
+            var e = s.redactor.redact(exchange)
+            s.seq += 1
+            e.seq = s.seq
+            let (line, blobs) = codec.exchangeLine(e, jmapMethods: jmapMethods)
+            for (sha, bytes) in blobs {
+                try? FileManager.default.createDirectory(atPath: blobDir, withIntermediateDirectories: true)
+                let p = blobDir + "/" + sha
+                if !FileManager.default.fileExists(atPath: p) { FileManager.default.createFile(atPath: p, contents: Data(bytes)) }
+            }
+            s.handle.write(Data(line))
+            try? s.handle.synchronize()
+        }
+    }
+
+    public func close() { state.withLock { try? $0.handle.close() } }
+
+    /// Loads a recording file (and its side folder).
+    public static func load(path: String) throws -> Recording {
+        guard let data = FileManager.default.contents(atPath: path) else { throw RecordingFileError("cannot read \(path)") }
+        let blobDir = path + ".blobs/"
+        return try RecordingCodec.load(Array(data)) { sha in
+            FileManager.default.contents(atPath: blobDir + sha).map { Array($0) }
+        }
+    }
+}
+
+/// A recording file that cannot be opened or written.
+public struct RecordingFileError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,189 @@
+/// Encodes exchanges as recording lines (format version 1, JSON Lines, keys sorted) and
+/// decodes them back. JSON bodies are stored as JSON, other bodies as base64, and bodies over
+/// `sideThreshold` as a SHA-256 reference into `<file>.blobs/`.
+public struct RecordingCodec: Sendable {
+    /// Bodies larger than this are stored beside the file.
+    public var sideThreshold: Int
+    /// Computes the hex SHA-256 of side-stored bodies (supplied by the I/O layer).
+    public var sha256Hex: @Sendable ([UInt8]) -> String
+
+    public init(sideThreshold: Int = 256 * 1024, sha256Hex: @escaping @Sendable ([UInt8]) -> String) {
+        self.sideThreshold = sideThreshold
+        self.sha256Hex = sha256Hex
+    }
+
+    // MARK: Encoding
+
+    /// The header line (with its newline).
+    public static func headerLine(_ h: RecordingHeader) -> [UInt8] {
+        let o: JSONValue = [
+            "kind": "header", "v": .int(h.version), "created": .string(h.created), "upstream": .string(h.upstream),
+            "origins": .array(h.origins.map { .string($0.httpBase) }), "relay": .string(h.relay),
+        ]
+        return o.serialized(sortedKeys: true) + [0x0A]
+    }
+
+    /// The line for `e` (with its newline) and the bodies to store beside the file.
+    public func exchangeLine(_ e: RecordedExchange, jmapMethods: [String] = []) -> (line: [UInt8], blobs: [(String, [UInt8])]) {
+        var blobs: [(String, [UInt8])] = []
+        var req: JSONObject = [
+            "method": .string(e.request.method), "target": .string(e.request.target),
+            "headers": Self.headersJSON(e.request.headers),
+        ]
+        addBody(e.requestBody, contentType: e.request.headers["content-type"], to: &req, blobs: &blobs)
+        var res: JSONObject = ["status": .int(e.response.status), "headers": Self.headersJSON(e.response.headers)]
+        addBody(e.responseBody, contentType: e.response.headers["content-type"], to: &res, blobs: &blobs)
+        var o: JSONObject = [
+            "kind": "exchange", "v": 1, "seq": .int(e.seq), "t_ms": .int(e.tMs), "dur_ms": .int(e.durationMs),
+            "endpoint": .string(e.kind.rawValue), "origin": .string(e.origin.httpBase), "req": .object(req), "res": .object(res),
+        ]
+        if !jmapMethods.isEmpty { o["jmap"] = .array(jmapMethods.map { .string($0) }) }
+        var line: [UInt8] = []
+        Self.writeEnvelope(.object(o), to: &line)
+        line.append(0x0A)
+        return (line, blobs)
+    }
+
+    /// Writes a line with its own keys sorted, but each `body` exactly in the server's key
+    /// order, so that a replayed answer is byte for byte the recorded one.
+    static func writeEnvelope(_ v: JSONValue, to out: inout [UInt8]) {
+        guard case .object(let o) = v else { return v.write(to: &out, sortedKeys: true) }
+        out.append(UInt8(ascii: "{"))
+        for (n, k) in o.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(k, to: &out)
+            out.append(UInt8(ascii: ":"))
+            if k == "body" { o[k]!.write(to: &out, sortedKeys: false) } else { writeEnvelope(o[k]!, to: &out) }
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func headersJSON(_ h: HTTPHeaders) -> JSONValue {
+        .array(h.fields.map { .array([.string($0.name.lowercased()), .string($0.value)]) })
+    }
+
+    private func addBody(_ body: [UInt8]?, contentType: String?, to o: inout JSONObject, blobs: inout [(String, [UInt8])]) {
+        guard let body, !body.isEmpty else { return }
+        if body.count > sideThreshold {
+            let sha = sha256Hex(body)
+            blobs.append((sha, body))
+            o["bodyRef"] = .string(sha)
+            return
+        }
+        if contentType?.contains("json") ?? true, let v = try? JSONParser.parse(body) {
+            // Stored as JSON when it re-serialises to the same bytes' meaning; replay re-serialises it.
+            o["body"] = v
+        } else {
+            o["bodyB64"] = .string(Base64.encode(body))
+        }
+    }
+
+    // MARK: Decoding
+
+    /// Loads a whole recording; `blob` reads side-stored bodies by SHA-256.
+    public static func load(_ bytes: [UInt8], blob: (String) -> [UInt8]?) throws -> Recording {
+        var lines: [ArraySlice<UInt8>] = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var warnings: [String] = []
+        if let last = lines.last, last.isEmpty { lines.removeLast() }
+        let endsWithNewline = bytes.last == 0x0A
+        guard !lines.isEmpty else { throw RecordingError(line: 1, "empty file: a recording starts with a header line") }
+        var header: RecordingHeader?
+        var exchanges: [RecordedExchange] = []
+        var others: [JSONValue] = []
+        for (i, line) in lines.enumerated() {
+            let n = i + 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+            let v: JSONValue
+            do {
+                v = try JSONParser.parse(line)
+            } catch {
+                if n == lines.count, !endsWithNewline, header != nil {
+                    warnings.append("line \(n): incomplete last line dropped (the recorder was stopped mid-write)")
+                    break
+                }
+                throw RecordingError(line: n, "not JSON: \(error)")
+            }
+            guard case .object(let o) = v else { throw RecordingError(line: n, "not a JSON object") }
+            guard let kind = o["kind"]?.stringValue else { throw RecordingError(line: n, "missing \"kind\"") }
+            if n == 1 || header == nil {
+                guard kind == "header" else { throw RecordingError(line: n, "missing header: the first line must have \"kind\":\"header\"") }
+                header = try decodeHeader(o, line: n)
+                continue
+            }
+            if let ver = o["v"]?.intValue, ver != 1 { throw RecordingError(line: n, "unsupported format version \(ver)") }
+            switch kind {
+            case "exchange": exchanges.append(try decodeExchange(o, line: n, primary: header!.origins[0], blob: blob))
+            case "header": throw RecordingError(line: n, "a second header line")
+            default: others.append(v)
+            }
+        }
+        return Recording(header: header!, exchanges: exchanges, otherLines: others, warnings: warnings)
+    }
+
+    static func decodeHeader(_ o: JSONObject, line n: Int) throws -> RecordingHeader {
+        guard let v = o["v"]?.intValue else { throw RecordingError(line: n, "header without a format version \"v\"") }
+        guard v == 1 else { throw RecordingError(line: n, "unsupported format version \(v) (this relay reads version 1)") }
+        guard let up = o["upstream"]?.stringValue else { throw RecordingError(line: n, "header without \"upstream\"") }
+        let originStrings = o["origins"]?.arrayValue?.compactMap(\.stringValue) ?? [up]
+        var origins: [Origin] = []
+        for s in originStrings {
+            guard let origin = Origin(url: s) else { throw RecordingError(line: n, "origin '\(s)' is not an http(s) URL") }
+            origins.append(origin)
+        }
+        guard !origins.isEmpty else { throw RecordingError(line: n, "header with an empty \"origins\" list") }
+        return RecordingHeader(created: o["created"]?.stringValue ?? "", upstream: up, origins: origins,
+                               relay: o["relay"]?.stringValue ?? "", version: v)
+    }
+
+    static func decodeExchange(_ o: JSONObject, line n: Int, primary: Origin, blob: (String) -> [UInt8]?) throws -> RecordedExchange {
+        guard case .object(let req)? = o["req"] else { throw RecordingError(line: n, "exchange without \"req\"") }
+        guard case .object(let res)? = o["res"] else { throw RecordingError(line: n, "exchange without \"res\"") }
+        guard let method = req["method"]?.stringValue, let target = req["target"]?.stringValue else {
+            throw RecordingError(line: n, "\"req\" needs \"method\" and \"target\"")
+        }
+        guard let status = res["status"]?.intValue, (100...999).contains(status) else {
+            throw RecordingError(line: n, "\"res.status\" must be an HTTP status")
+        }
+        let kind = o["endpoint"]?.stringValue.flatMap(EndpointKind.init(rawValue:)) ?? .other
+        var origin = primary
+        if let s = o["origin"]?.stringValue {
+            guard let parsed = Origin(url: s) else { throw RecordingError(line: n, "\"origin\" '\(s)' is not an http(s) URL") }
+            origin = parsed
+        }
+        return RecordedExchange(
+            seq: o["seq"]?.intValue ?? n - 1, tMs: o["t_ms"]?.intValue ?? 0, durationMs: o["dur_ms"]?.intValue ?? 0,
+            kind: kind, origin: origin,
+            request: HTTPRequestHead(method: method, target: target, headers: try headers(req["headers"], "req.headers", n)),
+            requestBody: try body(req, "req", n, blob),
+            response: HTTPResponseHead(status: status, headers: try headers(res["headers"], "res.headers", n)),
+            responseBody: try body(res, "res", n, blob))
+    }
+
+    static func headers(_ v: JSONValue?, _ what: String, _ n: Int) throws -> HTTPHeaders {
+        guard let v else { return HTTPHeaders() }
+        guard let pairs = v.arrayValue else { throw RecordingError(line: n, "\"\(what)\" must be a list of [name, value] pairs") }
+        var h = HTTPHeaders()
+        for p in pairs {
+            guard let name = p[0]?.stringValue, let value = p[1]?.stringValue else {
+                throw RecordingError(line: n, "\"\(what)\" must be a list of [name, value] pairs")
+            }
+            h.add(name, value)
+        }
+        return h
+    }
+
+    static func body(_ o: JSONObject, _ what: String, _ n: Int, _ blob: (String) -> [UInt8]?) throws -> [UInt8]? {
+        if let v = o["body"] { return v.serialized() }
+        if let b64 = o["bodyB64"] {
+            guard let s = b64.stringValue, let bytes = Base64.decode(s) else {
+                throw RecordingError(line: n, "\"\(what).bodyB64\" is not base64")
+            }
+            return bytes
+        }
+        if let ref = o["bodyRef"]?.stringValue {
+            guard let bytes = blob(ref) else { throw RecordingError(line: n, "bodyRef \(ref) not found in the .blobs folder") }
+            return bytes
+        }
+        return nil
+    }
+}

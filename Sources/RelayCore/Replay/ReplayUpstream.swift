@@ -1,0 +1,46 @@
+import Synchronization
+
+/// An `Upstream` that answers from a recording, with no network. It stands where the live
+/// upstream stands, so the trace, faults and control API work the same in both modes.
+public final class ReplayUpstream: Upstream, Sendable {
+    private let matcher: Mutex<ReplayMatcher>
+    /// The recording's header.
+    public let header: RecordingHeader
+    /// Most bytes of a request body read for matching.
+    public let maxBodyBytes: Int
+
+    public init(recording: Recording, maxBodyBytes: Int = 32 * 1024 * 1024) {
+        matcher = Mutex(ReplayMatcher(recording: recording))
+        header = recording.header
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// The primary origin the recording was made against.
+    public var primaryOrigin: Origin { header.origins[0] }
+
+    public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {
+        let body = try request.body.readAll(limit: maxBodyBytes)
+        switch matcher.withLock({ $0.answer(origin: request.origin, head: request.head, body: body) }) {
+        case .hit(let head, let bytes, _):
+            var h = head
+            h.headers.remove("content-length")
+            h.headers.remove("transfer-encoding")
+            h.headers.remove("content-encoding")
+            return UpstreamResponse(head: h, body: BufferedBody(bytes), replayed: true)
+        case .miss(let miss):
+            return Self.problemResponse(miss)
+        }
+    }
+
+    static func problemResponse(_ miss: ReplayMiss) -> UpstreamResponse {
+        let p = miss.problem
+        let head = HTTPResponseHead(status: p.status, headers: ["Content-Type": ProblemDetails.contentType, "X-Relay-Replay": "miss"])
+        return UpstreamResponse(head: head, body: BufferedBody(p.body), replayed: true)
+    }
+
+    /// Every miss so far.
+    public var misses: [ReplayMiss] { matcher.withLock { $0.misses } }
+
+    /// Recorded exchanges never served.
+    public var unusedSeqs: [Int] { matcher.withLock { $0.unusedSeqs } }
+}
