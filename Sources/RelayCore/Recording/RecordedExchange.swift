@@ -54,6 +54,13 @@ public struct Recording: Sendable {
     public var otherLines: [JSONValue]
     /// A warning for a dropped incomplete last line, if any.
     public var warnings: [String]
+
+    public init(header: RecordingHeader, exchanges: [RecordedExchange], otherLines: [JSONValue] = [], warnings: [String] = []) {
+        self.header = header
+        self.exchanges = exchanges
+        self.otherLines = otherLines
+        self.warnings = warnings
+    }
 }
 
 /// A recording that cannot be loaded: which line and what is wrong.

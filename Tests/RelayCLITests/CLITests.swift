@@ -1,0 +1,116 @@
+import Foundation
+import JMAPRelay
+import RelayTestSupport
+import Testing
+
+/// Runs the built `jmap-relay` binary, as a user would.
+private func binary() -> URL {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let bundleDir = Bundle.main.bundleURL
+    let candidates = [bundleDir.appendingPathComponent("debug/jmap-relay"), bundleDir.appendingPathComponent("jmap-relay"),
+                      bundleDir.deletingLastPathComponent().appendingPathComponent("jmap-relay"),
+                      root.appendingPathComponent(".build/debug/jmap-relay")]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+}
+
+private func run(_ args: [String], stdin: Bool = false) throws -> (code: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = binary()
+    p.arguments = args
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+@Suite struct CLITests {
+    @Test func helpHasTheArgumentParserLayout() throws {
+        let r = try run(["--help"])
+        #expect(r.code == 0)
+        for section in ["OVERVIEW:", "USAGE: jmap-relay <subcommand>", "OPTIONS:", "SUBCOMMANDS:"] { #expect(r.out.contains(section)) }
+        let serve = try run(["serve", "--help"])
+        #expect(serve.out.contains("--upstream <url>"))
+        #expect(try run(["help", "replay"]).out.contains("--require-all"))
+    }
+
+    @Test(arguments: [
+        ["serve"], ["serve", "--upstream"], ["serve", "--upstream", "ftp://x"], ["serve", "--upstream", "http://x", "--listen", "nope"],
+        ["serve", "--upstream", "http://x", "--bogus"], ["serve", "--upstream", "http://x", "--trace", "loud"], ["frobnicate"],
+        ["serve", "--upstream", "http://x", "--record-mode", "sometimes", "--record", "f"], ["serve", "--upstream", "http://x", "--redact", "$.x"],
+        ["replay", "a.jsonl", "b.jsonl"],
+    ])
+    func badInputIsOneLineAndUsageAndExit64(_ args: [String]) throws {
+        let r = try run(args)
+        #expect(r.code == 64, "\(args)")
+        let lines = r.err.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("Error: ") == true)
+        #expect(lines.count >= 2 && lines[1].hasPrefix("Usage: "))
+    }
+
+    @Test func aCorruptRecordingNamesTheLine() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).jsonl").path
+        try "{\"kind\":\"header\",\"v\":1,\"upstream\":\"http://a\"}\n{oops\n{\"kind\":\"exchange\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try run(["replay", path])
+        #expect(r.code == 65)
+        #expect(r.err.contains("line 2: not JSON"))
+    }
+
+    @Test func strictReplayExitsNonZeroAfterAMiss() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let p = Process()
+        p.executableURL = binary()
+        p.arguments = ["replay", root.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0", "--strict", "--trace", "off"]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        // Wait for the start-up line that names the port.
+        var seen = ""
+        while !seen.contains("/.well-known/jmap") {
+            let d = err.fileHandleForReading.availableData
+            if d.isEmpty { break }
+            seen += String(decoding: d, as: UTF8.self)
+        }
+        let port = try #require(seen.split(separator: "http://127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let c = try RawHTTPClient(port: port)
+        let r = try c.request("POST", "/jmap/", body: Array(#"{"using":[],"methodCalls":[["Nothing/recorded",{},"0"]]}"#.utf8))
+        #expect(r.head.status == 500)
+        p.interrupt()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+    }
+
+    @Test func killDashNineMidRecordingLeavesALoadableFile() throws {
+        // A relay records against a fake upstream while a client sends requests; the relay is
+        // killed with SIGKILL; the file must still load (at most the exchange in flight lost).
+        let up = try FakeUpstream.jmap()
+        defer { up.stop() }
+        let upPort = up.port
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("k9-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let relay = Process()
+        relay.executableURL = binary()
+        relay.arguments = ["serve", "--upstream", "http://127.0.0.1:\(upPort)", "--listen", "127.0.0.1:0", "--record", path, "--trace", "off"]
+        let err = Pipe()
+        relay.standardError = err
+        try relay.run()
+        var seen = ""
+        while !seen.contains("/.well-known/jmap") {
+            let d = err.fileHandleForReading.availableData
+            if d.isEmpty { break }
+            seen += String(decoding: d, as: UTF8.self)
+        }
+        let port = try #require(seen.split(separator: "http://127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let c = try RawHTTPClient(port: port)
+        for i in 0..<20 { _ = try c.request("GET", "/jmap/download/u1/B\(i)/f") }
+        kill(relay.processIdentifier, SIGKILL)
+        relay.waitUntilExit()
+        let recording = try RecordingFile.load(path: path)
+        #expect(recording.exchanges.count >= 19, "at most the exchange in flight may be missing")
+    }
+}
