@@ -10,7 +10,7 @@ final class TraceSink: Sendable {
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
     private let custom: (@Sendable (String) -> Void)?

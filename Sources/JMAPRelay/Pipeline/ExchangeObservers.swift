@@ -6,13 +6,13 @@ import Synchronization
 final class ExchangeObservers: Sendable {
     private let traceMode: RelayConfiguration.TraceMode
     private let sink: TraceSink
-    private let ring: Mutex<ExchangeRing>
-    private let extra = Mutex<[@Sendable (Exchange) -> Void]>([])
+    private let ring: Locked<ExchangeRing>
+    private let extra = Locked<[@Sendable (Exchange) -> Void]>([])
 
     init(config: RelayConfiguration) {
         traceMode = config.trace
         sink = TraceSink(custom: config.traceSink)
-        ring = Mutex(ExchangeRing(capacity: config.exchangeRingSize))
+        ring = Locked(ExchangeRing(capacity: config.exchangeRingSize))
     }
 
     /// Adds an observer of finished exchanges (recorder, tests).

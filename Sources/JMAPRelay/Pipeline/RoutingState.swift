@@ -11,12 +11,12 @@ final class RoutingState: Sendable {
         var sessionPaths: Set<String>
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(primary: Origin, sessionPath: String?) {
         var paths: Set<String> = ["/.well-known/jmap"]
         if let p = sessionPath, p != "/", !p.isEmpty { paths.insert(p) }
-        state = Mutex(State(origins: OriginTable(primary: primary), endpoints: .fallback, sessionPaths: paths))
+        state = Locked(State(origins: OriginTable(primary: primary), endpoints: .fallback, sessionPaths: paths))
     }
 
     /// The origin and upstream target for a relay target; nil when it is not ours to forward.

@@ -4,7 +4,7 @@ import Synchronization
 /// The network upstream: HTTP/1.1 over TCP or TLS, with a keep-alive pool per origin,
 /// connect and read timeouts, and one retry when a pooled connection turns out to be dead.
 public final class LiveUpstream: Upstream, Sendable {
-    private let pool = Mutex<[Origin: [UpstreamConnection]]>([:])
+    private let pool = Locked<[Origin: [UpstreamConnection]]>([:])
     private let tls: TLSContext?
     private let connectTimeout: Duration
     private let readTimeout: Duration
@@ -100,10 +100,8 @@ public final class LiveUpstream: Upstream, Sendable {
 
     private func release(_ conn: UpstreamConnection) {
         let kept = pool.withLock { p -> Bool in
-            var list = p[conn.origin] ?? []
-            guard list.count < maxIdlePerOrigin else { return false }
-            list.append(conn)
-            p[conn.origin] = list
+            guard (p[conn.origin]?.count ?? 0) < maxIdlePerOrigin else { return false }
+            p[conn.origin, default: []].append(conn)
             return true
         }
         if !kept { conn.close() }

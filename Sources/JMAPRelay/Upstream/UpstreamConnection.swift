@@ -53,6 +53,8 @@ final class UpstreamConnection: @unchecked Sendable {
             let n: Int
             do {
                 n = try scratch.withUnsafeMutableBytes { buf -> Int in
+                    // Plain sockets read straight into the reused buffer (no allocation per read).
+                    if let plain = stream as? Socket { return try plain.read(into: buf) }
                     let piece = try stream.read(max: buf.count)
                     piece.withUnsafeBytes { src in buf.copyMemory(from: src) }
                     return piece.count
