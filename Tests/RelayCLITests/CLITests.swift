@@ -28,6 +28,17 @@ private func run(_ args: [String], stdin: Bool = false) throws -> (code: Int32, 
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }
 
+/// Reads a relay's stderr until the start-up line and returns the port it names.
+private func announcedPort(_ err: Pipe) -> Int? {
+    var seen = ""
+    while !seen.contains("/.well-known/jmap") {
+        let d = err.fileHandleForReading.availableData
+        if d.isEmpty { break }
+        seen += String(decoding: d, as: UTF8.self)
+    }
+    return seen.split(separator: "http://127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+}
+
 @Suite struct CLITests {
     @Test func helpHasTheArgumentParserLayout() throws {
         let r = try run(["--help"])
@@ -70,13 +81,7 @@ private func run(_ args: [String], stdin: Bool = false) throws -> (code: Int32, 
         p.standardError = err
         try p.run()
         // Wait for the start-up line that names the port.
-        var seen = ""
-        while !seen.contains("/.well-known/jmap") {
-            let d = err.fileHandleForReading.availableData
-            if d.isEmpty { break }
-            seen += String(decoding: d, as: UTF8.self)
-        }
-        let port = try #require(seen.split(separator: "http://127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let port = try #require(announcedPort(err))
         let c = try RawHTTPClient(port: port)
         let r = try c.request("POST", "/jmap/", body: Array(#"{"using":[],"methodCalls":[["Nothing/recorded",{},"0"]]}"#.utf8))
         #expect(r.head.status == 500)
@@ -99,13 +104,7 @@ private func run(_ args: [String], stdin: Bool = false) throws -> (code: Int32, 
         let err = Pipe()
         relay.standardError = err
         try relay.run()
-        var seen = ""
-        while !seen.contains("/.well-known/jmap") {
-            let d = err.fileHandleForReading.availableData
-            if d.isEmpty { break }
-            seen += String(decoding: d, as: UTF8.self)
-        }
-        let port = try #require(seen.split(separator: "http://127.0.0.1:").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let port = try #require(announcedPort(err))
         let c = try RawHTTPClient(port: port)
         for i in 0..<20 { _ = try c.request("GET", "/jmap/download/u1/B\(i)/f") }
         kill(relay.processIdentifier, SIGKILL)
