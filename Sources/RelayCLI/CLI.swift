@@ -122,6 +122,8 @@ public enum CLI {
         }
         log.info("relaying \(relay.baseURL) -> \(describe)")
         log.info("point your JMAP client at \(relay.sessionURL)")
+        for e in relay.faults.entries { log.info("fault \(e.rule.id): \(e.rule.spec)") }
+        if config.strictLimits { log.info("limits strict: the session's advertised limits are enforced") }
         stopRequested.wait()
         log.info("stopping: finishing in-flight exchanges")
         relay.stop()

@@ -52,7 +52,37 @@ enum HelpText {
           --redact <json-path>    Also mask this JSON path in recorded bodies, e.g.
                                   '$.accounts.*.name' or '$..bodyValues'. Repeatable.
           --pseudonymize          Replace e-mail addresses and names with stable fakes.
+          --fault <spec>          Inject a fault, e.g. 'call=Email/set action=method-error:serverFail
+                                  nth=1' or 'path=/jmap/api* action=status:503 retry-after=2
+                                  first=2'. Repeatable. See FAULTS below.
+          --faults <file>         Load fault rules from a file: JSON ({"seed":42,"rules":[…]}) or
+                                  one spec per line.
+          --seed <n>              Seed for probability=… faults: the same seed and traffic give
+                                  the same faults. (default: 0)
+          --limits <mode>         strict: enforce the session's own advertised limits
+                                  (maxCallsInRequest, maxObjectsInGet, …) on every request, as
+                                  a strict server would. (default: off)
           -h, --help              Show help information.
+
+        FAULTS:
+          A spec is key=value words. Match: method=POST path=/jmap/api* endpoint=api|session|
+          upload|download|eventsource call=Email/* account=ID. When: nth=N first=N every=N
+          probability=P limit=N (default: always). Actions:
+            status:503 [retry-after=S]      answer with this status, upstream not asked
+            delay:MS [phase=response]       wait before the request goes up (or the answer)
+            reset | hang                    cut the connection | never answer
+            truncate:BYTES                  cut the response body
+            bandwidth:BYTES_PER_SECOND      slow both directions
+            request-error:TYPE              unknownCapability, notJSON, notRequest, limit
+                                            [target=maxCallsInRequest]
+            method-error:TYPE [phase=after] the matching calls fail; before (default) the
+                                            server never sees them and calls referring to
+                                            them get invalidResultReference; after, it ran them
+            set-error:TYPE [op=update] [target=ID|index=N]  records become SetErrors
+            bump-session-state              sessionState changes, as after a session change
+            drop-capability:URN             the session loses it; requests using it fail
+            limit:NAME=VALUE                lower a core limit in the session and enforce it
+          While running: GET/POST/DELETE http://127.0.0.1:8470/_relay/faults (loopback only).
         """
 
     static let replay = """
@@ -75,7 +105,20 @@ enum HelpText {
           --listen <host:port>    Where to listen. Port 0 picks a free port. (default:
                                   127.0.0.1:8470)
           --trace <format>        text, json or off. (default: text)
+          --fault <spec>          Inject a fault, e.g. 'call=Email/set action=method-error:serverFail
+                                  nth=1' or 'path=/jmap/api* action=status:503 retry-after=2
+                                  first=2'. Repeatable. See FAULTS below.
+          --faults <file>         Load fault rules from a file: JSON ({"seed":42,"rules":[…]}) or
+                                  one spec per line.
+          --seed <n>              Seed for probability=… faults: the same seed and traffic give
+                                  the same faults. (default: 0)
+          --limits <mode>         strict: enforce the session's own advertised limits
+                                  (maxCallsInRequest, maxObjectsInGet, …) on every request, as
+                                  a strict server would. (default: off)
           -h, --help              Show help information.
+
+          Faults work as in 'serve' (see 'jmap-relay help serve'); a method-error before the
+          server is answered from the recording with the error in place.
         """
 
     static func text(for command: String?) -> String? {

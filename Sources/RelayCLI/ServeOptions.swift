@@ -6,6 +6,9 @@ struct CommonOptions: Equatable {
     var listenPort = 8470
     var trace: RelayConfiguration.TraceMode = .text
     var maxBodyBytes: Int?
+    var faults: [FaultRule] = []
+    var seed: UInt64?
+    var strictLimits = false
 
     /// Consumes `name` if it is a common option; false when it is not one.
     mutating func read(_ name: String, inline: String?, from r: inout ArgumentReader) throws -> Bool {
@@ -20,6 +23,28 @@ struct CommonOptions: Equatable {
             trace = m
         case "--max-body-size":
             maxBodyBytes = try Self.parseInt(try r.value(for: name, inline: inline), name: name, command: r.command, min: 1)
+        case "--fault":
+            let spec = try r.value(for: name, inline: inline)
+            do {
+                faults.append(try FaultSpec.parse(spec))
+            } catch {
+                throw UsageError("bad '--fault \(spec)': \(error)", command: r.command)
+            }
+        case "--faults":
+            let file = try r.value(for: name, inline: inline)
+            let loaded = try FaultFile.load(path: file, command: r.command)
+            faults += loaded.rules
+            if seed == nil { seed = loaded.seed }
+        case "--seed":
+            let v = try r.value(for: name, inline: inline)
+            guard let n = UInt64(v) else { throw UsageError("'--seed' must be a whole number ≥ 0 (got '\(v)')", command: r.command) }
+            seed = n
+        case "--limits":
+            let v = try r.value(for: name, inline: inline)
+            guard v == "strict" || v == "off" else {
+                throw UsageError("'--limits' is strict (enforce the session's advertised limits) or off (got '\(v)')", command: r.command)
+            }
+            strictLimits = v == "strict"
         default:
             return false
         }
@@ -31,6 +56,9 @@ struct CommonOptions: Equatable {
         c.listenPort = listenPort
         c.trace = trace
         c.maxRequestBodyBytes = maxBodyBytes
+        c.faults = faults
+        c.faultSeed = seed ?? 0
+        c.strictLimits = strictLimits
     }
 
     static func parseListen(_ v: String, command: String) throws -> (String, Int) {

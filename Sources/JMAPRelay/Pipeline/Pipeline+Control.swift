@@ -1,3 +1,4 @@
+import Foundation
 import RelayCore
 
 extension Pipeline {
@@ -24,10 +25,50 @@ extension Pipeline {
             } ?? 0
             let items = observers.recent(since: since).map(ExchangeJSON.summary)
             return .local(status: 200, contentType: "application/json", body: JSONValue.array(items).serialized())
+        case ("GET", "/_relay/faults"):
+            return .local(status: 200, contentType: "application/json", body: faults.json.serialized())
+        case ("POST", "/_relay/faults"):
+            return addFaults(request)
+        case ("DELETE", "/_relay/faults"):
+            faults.removeAll()
+            return .local(status: 200, contentType: "application/json", body: faults.json.serialized())
+        case ("DELETE", _) where path.hasPrefix("/_relay/faults/"):
+            let id = String(path.dropFirst("/_relay/faults/".count))
+            guard faults.remove(id: id) else {
+                return .problem(.relay("not-found", title: "Not Found", status: 404, detail: "No fault rule '\(id)'. GET /_relay/faults lists them."))
+            }
+            return .local(status: 200, contentType: "application/json", body: faults.json.serialized())
         default:
             return .problem(.relay("not-found", title: "Not Found", status: 404,
                                    detail: "No control endpoint \(head.method) \(path). Try GET /_relay/status."))
         }
+    }
+
+    /// `POST /_relay/faults`: a spec line as text, or JSON — `{"spec": "…"}`, a rule object
+    /// with the spec's keys, or an array of either. Answers 201 with the rules as now loaded.
+    private func addFaults(_ request: IncomingRequest) -> RelayResponse {
+        let rules: [FaultRule]
+        do {
+            let bytes = try request.body.readAll(limit: 1 << 20)
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.hasPrefix("{") || text.hasPrefix("[") {
+                let v = try JSONParser.parse(bytes)
+                rules = try (v.arrayValue ?? [v]).map { try FaultSpec.parse(json: $0) }
+            } else {
+                rules = try text.split(separator: "\n").map { try FaultSpec.parse(String($0)) }
+            }
+        } catch {
+            return .problem(.relay("bad-fault", title: "Bad Request", status: 400, detail: "\(error)"))
+        }
+        var added: [JSONValue] = []
+        for r in rules {
+            let rule = faults.add(r)
+            log.info("fault \(rule.id) added: \(rule.spec)")
+            added.append(.object(JSONObject([("id", .string(rule.id)), ("spec", .string(rule.spec))])))
+        }
+        var o = faults.json.objectValue ?? JSONObject()
+        o["added"] = .array(added)
+        return .local(status: 201, contentType: "application/json", body: JSONValue.object(o).serialized())
     }
 
     /// Exchanges numbered so far.

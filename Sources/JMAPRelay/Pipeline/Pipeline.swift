@@ -13,18 +13,20 @@ final class Pipeline: Sendable {
     let rewriter: SessionRewriter
     let log: Log
     let observers: ExchangeObservers
+    let faults: FaultController
     private let sequenceCounter = Atomic(0)
     private let stopFlag = Atomic(false)
     let startNanos = MonotonicClock.nanos()
 
     init(config: RelayConfiguration, upstream: any Upstream, primary: Origin, sessionPath: String?,
-         relayBase: Origin, observers: ExchangeObservers) {
+         relayBase: Origin, observers: ExchangeObservers, faults: FaultController) {
         self.config = config
         self.upstream = upstream
         self.routing = RoutingState(primary: primary, sessionPath: sessionPath)
         self.rewriter = SessionRewriter(relayBase: relayBase)
         self.log = Log(sink: config.logSink)
         self.observers = observers
+        self.faults = faults
     }
 
     /// Whether the relay is shutting down (connections finish their exchange and close).
@@ -87,6 +89,15 @@ final class Pipeline: Sendable {
             }
         }
 
+        var plan = FaultPlan()
+        if !faults.isIdle {
+            switch planFaults(&draft, head: head, body: &body) {
+            case .reply(let reply): return finish(draft, reply)
+            case .proceed(let p): plan = p
+            }
+            if plan.answerLocally { return finish(draft, localAnswer(plan, draft: &draft)) }
+        }
+
         if recording, draft.kind != .api, Self.isRecordable(draft.kind) {
             let buffered = BodyBuffer.read(body, limit: config.maxRecordedBodyBytes)
             draft.upstreamRequestBody = buffered.complete
@@ -111,14 +122,17 @@ final class Pipeline: Sendable {
         }
         draft.upstreamResponse = upstreamResponse.head
         draft.replayed = upstreamResponse.replayed
-        let response = respond(upstreamResponse, draft: &draft, upstreamHead: upHead, upgrading: upgrading)
+        if plan.responseDelayMs > 0 { Thread.sleep(forTimeInterval: Double(plan.responseDelayMs) / 1000) }
+        var response = respond(upstreamResponse, draft: &draft, upstreamHead: upHead, upgrading: upgrading, plan: plan)
+        response.truncateAfter = plan.truncateAfter
+        response.bytesPerSecond = plan.bytesPerSecond
         return finish(draft, response)
     }
 
     /// Turns the upstream's response into the client's: rewrites sessions and redirects,
     /// reads API answers for the trace, streams everything else.
-    private func respond(_ up: UpstreamResponse, draft: inout ExchangeDraft, upstreamHead: HTTPRequestHead, upgrading: Bool)
-        -> RelayResponse
+    private func respond(_ up: UpstreamResponse, draft: inout ExchangeDraft, upstreamHead: HTTPRequestHead, upgrading: Bool,
+                         plan: FaultPlan) -> RelayResponse
     {
         var head = up.head
         head.headers = HeaderPolicy.clientResponseHeaders(up.head.headers, upgrading: upgrading && up.head.status == 101)
@@ -150,6 +164,13 @@ final class Pipeline: Sendable {
                 let plain = ContentCoding.decodedForReading(bytes, headers: head.headers, limit: config.maxBufferedBodyBytes)
                 draft.responseBody = plain
                 draft.upstreamResponseBody = plain
+                if plan.rewritesResponse, let faulted = applyResponseFaults(plan, upstreamBody: plain) {
+                    draft.responseBody = faulted
+                    draft.noteResponse(JMAPScanner.scanResponse(faulted))
+                    head.headers.remove("content-encoding")
+                    head.headers.remove("content-length")
+                    return RelayResponse(head: head, body: BufferedBody(faulted))
+                }
                 if let plain { draft.noteResponse(JMAPScanner.scanResponse(plain)) }
             }
             return RelayResponse(head: head, body: buffered.source)
@@ -161,6 +182,14 @@ final class Pipeline: Sendable {
             }
             return RelayResponse(head: head, body: buffered.source)
         }
+    }
+
+    /// The answer to an API request none of whose calls went upstream.
+    private func localAnswer(_ plan: FaultPlan, draft: inout ExchangeDraft) -> RelayResponse {
+        let bytes = applyResponseFaults(plan, upstreamBody: nil) ?? []
+        draft.responseBody = bytes
+        draft.noteResponse(JMAPScanner.scanResponse(bytes))
+        return .local(status: 200, contentType: "application/json", body: bytes)
     }
 
     /// Whether exchanges are being recorded.
@@ -189,7 +218,13 @@ final class Pipeline: Sendable {
             return RelayResponse(head: head, body: buffered.source)
         }
         draft.upstreamResponseBody = plain
-        let rewritten = routing.rewriteSession(session, sessionURL: sessionURL, rewriter: rewriter)
+        faults.learn(session: session)
+        var rewritten = routing.rewriteSession(session, sessionURL: sessionURL, rewriter: rewriter)
+        let sessionFaults = faults.sessionFaults
+        if !sessionFaults.isEmpty {
+            rewritten = sessionFaults.apply(to: rewritten)
+            draft.faults.append("session: " + sessionFaults.summary)
+        }
         let bytes = rewritten.serialized()
         head.headers.remove("content-encoding")
         head.headers.remove("content-length")

@@ -63,7 +63,7 @@ public final class RecordingFile: Sendable {
             for (sha, bytes) in blobs {
                 try? FileManager.default.createDirectory(atPath: blobDir, withIntermediateDirectories: true)
                 let p = blobDir + "/" + sha
-                if !FileManager.default.fileExists(atPath: p) { FileManager.default.createFile(atPath: p, contents: Data(bytes)) }
+                if !FileManager.default.fileExists(atPath: p) { _ = FileManager.default.createFile(atPath: p, contents: Data(bytes)) }
             }
             s.handle.write(Data(line))
             try? s.handle.synchronize()

@@ -18,6 +18,8 @@ public final class Relay: Sendable {
     private let primary: Origin
     private let sessionPath: String?
     private let observers: ExchangeObservers
+    /// The fault rules: add and remove them while the relay runs.
+    public let faults: FaultController
     private let state = LockedBox<RunState>(RunState())
 
     private struct RunState {
@@ -39,6 +41,7 @@ public final class Relay: Sendable {
         self.upstream = try upstream ?? LiveUpstream(
             tls: configuration.tls, connectTimeout: configuration.connectTimeout, readTimeout: configuration.upstreamTimeout)
         self.observers = ExchangeObservers(config: configuration)
+        self.faults = FaultController(rules: configuration.faults, seed: configuration.faultSeed, strictLimits: configuration.strictLimits)
     }
 
     /// Binds the listener and starts serving.
@@ -53,7 +56,7 @@ public final class Relay: Sendable {
         base = Origin(secure: false, host: configuration.listenHost, port: listener.port)
         let pipeline = Pipeline(
             config: configuration, upstream: upstream, primary: primary, sessionPath: sessionPath, relayBase: base,
-            observers: observers)
+            observers: observers, faults: faults)
         state.withLock {
             $0.listener = listener
             $0.pipeline = pipeline

@@ -51,6 +51,13 @@ public struct RelayConfiguration: Sendable {
     /// Largest body kept whole in a recording (bigger ones stream unrecorded).
     public var maxRecordedBodyBytes = 64 * 1024 * 1024
 
+    /// Fault rules loaded at start (`--fault`, `--faults`).
+    public var faults: [FaultRule] = []
+    /// Seed for probabilistic faults: the same seed and traffic give the same faults.
+    public var faultSeed: UInt64 = 0
+    /// Enforce the session's own advertised limits on every request (`--limits strict`).
+    public var strictLimits = false
+
     public init(upstream: String? = nil, listenHost: String = "127.0.0.1", listenPort: Int = 8470) {
         self.upstream = upstream
         self.listenHost = listenHost

@@ -1,0 +1,63 @@
+import RelayCore
+
+/// The faults decided for one exchange: what was done before the upstream was asked, and
+/// what remains to do to its answer.
+struct FaultPlan {
+    /// An injected error for one call.
+    struct CallError {
+        var type: String
+        var description: String?
+    }
+
+    /// SetErrors to put into one `/set` answer.
+    struct SetErrors {
+        var call: Int
+        var operation: FaultAction.SetOperation
+        var ids: [String]
+        var type: String
+        var description: String?
+    }
+
+    /// The client's request, parsed (API exchanges with rules that need calls).
+    var batch: JMAPBatch?
+    var session = SessionFaults()
+    /// Call index → the error the client gets for it.
+    var errors: [Int: CallError] = [:]
+    var setErrors: [SetErrors] = []
+    var responseDelayMs = 0
+    var truncateAfter: Int?
+    var bytesPerSecond: Int?
+    /// No call is left for the upstream: the relay answers alone.
+    var answerLocally = false
+
+    /// Whether the API answer must be parsed and rebuilt.
+    var rewritesResponse: Bool { !errors.isEmpty || !setErrors.isEmpty || session.stateSuffix != nil }
+
+    /// The client's answer from the upstream's: errors in place, SetErrors applied, the session
+    /// state bumped. Nil when `upstream` is not a JMAP response (it then passes unchanged).
+    func rewrite(_ upstream: JSONValue?, sessionState: String) -> JSONValue? {
+        guard let batch else { return nil }
+        let upstreamResponses: [JSONValue]
+        let base: JSONValue
+        if answerLocally {
+            upstreamResponses = []
+            base = JMAPResponseEdit.synthesized(methodResponses: [], sessionState: sessionState)
+        } else {
+            guard let upstream, let list = upstream["methodResponses"]?.arrayValue else { return nil }
+            upstreamResponses = list
+            base = upstream
+        }
+        var responses = batch.mergedResponses(
+            upstream: upstreamResponses, errors: errors.mapValues { (type: $0.type, description: $0.description) })
+        for s in setErrors {
+            let call = batch.calls[s.call]
+            guard let at = responses.firstIndex(where: { $0[0]?.stringValue == call.name && $0[2]?.stringValue == call.callId }),
+                let args = responses[at][1]?.objectValue
+            else { continue }
+            let changed = SetErrorInjection.apply(args, operation: s.operation, ids: s.ids, type: s.type, description: s.description)
+            responses[at] = .array([.string(call.name), .object(changed), .string(call.callId)])
+        }
+        let state = (base["sessionState"]?.stringValue ?? sessionState) + (session.stateSuffix ?? "")
+        return JMAPResponseEdit.replacing(base, methodResponses: responses, sessionState: state)
+    }
+}

@@ -1,0 +1,117 @@
+/// The loaded fault rules and what they have done: match and fire counts, the seed. Pure
+/// and deterministic: the same rules, seed and sequence of exchanges give the same
+/// decisions. The relay keeps one behind a lock.
+public struct FaultBook: Sendable {
+    /// A rule and its counters.
+    public struct Entry: Sendable, Equatable {
+        public var rule: FaultRule
+        /// Exchanges the rule matched.
+        public var matched = 0
+        /// Times it fired.
+        public var fired = 0
+        /// The rule's number, feeding the seeded draw (stable when others are removed).
+        var number: Int
+    }
+
+    /// A rule that fired on an exchange, with the calls it chose (indices into the request's
+    /// calls; all of them for a rule that names no call).
+    public struct Fired: Sendable, Equatable {
+        public var rule: FaultRule
+        public var calls: [Int]
+    }
+
+    public private(set) var entries: [Entry] = []
+    public var seed: UInt64
+    private var nextNumber = 1
+    /// How many times `bump-session-state` fired.
+    public private(set) var sessionBumps = 0
+
+    public init(seed: UInt64 = 0, rules: [FaultRule] = []) {
+        self.seed = seed
+        for r in rules { add(r) }
+    }
+
+    /// Whether any rule is loaded (the pipeline skips all fault work when none is).
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Whether a rule needs the calls of API requests parsed.
+    public var needsCalls: Bool {
+        entries.contains { $0.rule.match.needsCalls || $0.rule.action.isJMAPLevel || $0.rule.action.isStanding }
+    }
+
+    /// Adds a rule, giving it the next id (`r1`, `r2`, …) unless it has one; returns it.
+    @discardableResult
+    public mutating func add(_ rule: FaultRule) -> FaultRule {
+        var r = rule
+        let n = nextNumber
+        nextNumber += 1
+        if r.id.isEmpty { r.id = "r\(n)" }
+        entries.append(Entry(rule: r, number: n))
+        return r
+    }
+
+    /// Removes the rule with `id`; false when there is none.
+    public mutating func remove(id: String) -> Bool {
+        let before = entries.count
+        entries.removeAll { $0.rule.id == id }
+        return entries.count != before
+    }
+
+    /// Removes every rule.
+    public mutating func removeAll() { entries.removeAll() }
+
+    /// The rules that fire on this exchange, in the order they were added. Standing rules
+    /// (`drop-capability`, `limit`) are not decided here: see `sessionFaults`.
+    public mutating func decide(_ exchange: FaultContext) -> [Fired] {
+        var out: [Fired] = []
+        for i in entries.indices {
+            let rule = entries[i].rule
+            if rule.action.isStanding { continue }
+            if rule.action.isJMAPLevel, exchange.kind != .api { continue }
+            guard let calls = rule.match.select(exchange) else { continue }
+            entries[i].matched += 1
+            guard rule.schedule.fires(match: entries[i].matched, fired: entries[i].fired, seed: seed, rule: entries[i].number)
+            else { continue }
+            entries[i].fired += 1
+            if case .bumpSessionState = rule.action { sessionBumps += 1 }
+            out.append(Fired(rule: rule, calls: calls))
+        }
+        return out
+    }
+
+    /// What the standing rules and the bumps do to the session.
+    public var sessionFaults: SessionFaults {
+        var s = SessionFaults()
+        for e in entries {
+            switch e.rule.action {
+            case .dropCapability(let c): s.droppedCapabilities.insert(c)
+            case .limit(let name, let value): s.limits[name] = min(s.limits[name] ?? Int.max, value)
+            default: break
+            }
+        }
+        if sessionBumps > 0 { s.stateSuffix = "-relay\(sessionBumps)" }
+        return s
+    }
+
+    /// Notes that a standing rule acted (refused a request), for its counters.
+    public mutating func noteStanding(id: String) {
+        guard let i = entries.firstIndex(where: { $0.rule.id == id }) else { return }
+        entries[i].matched += 1
+        entries[i].fired += 1
+    }
+
+    /// The rules as JSON for the control API.
+    public var json: JSONValue {
+        var o = JSONObject()
+        o["seed"] = .int(Int(truncatingIfNeeded: seed))
+        o["rules"] = .array(entries.map { e in
+            var r = JSONObject()
+            r["id"] = .string(e.rule.id)
+            r["spec"] = .string(e.rule.spec)
+            r["matched"] = .int(e.matched)
+            r["fired"] = .int(e.fired)
+            return .object(r)
+        })
+        return .object(o)
+    }
+}
