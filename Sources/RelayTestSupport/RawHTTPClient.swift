@@ -7,9 +7,9 @@ public final class RawHTTPClient: @unchecked Sendable {
     private let socket: Socket
     private var parser = HTTPResponseParser()
 
-    public init(port: Int) throws {
+    public init(port: Int, readTimeout: Duration = .seconds(10)) throws {
         socket = try Socket.connect(host: "127.0.0.1", port: port, timeout: .seconds(5))
-        socket.setReadTimeout(.seconds(10))
+        socket.setReadTimeout(readTimeout)
     }
 
     /// A response read whole.
