@@ -54,6 +54,9 @@ private func announcedPort(_ err: Pipe) -> Int? {
         ["serve", "--upstream", "http://x", "--bogus"], ["serve", "--upstream", "http://x", "--trace", "loud"], ["frobnicate"],
         ["serve", "--upstream", "http://x", "--record-mode", "sometimes", "--record", "f"], ["serve", "--upstream", "http://x", "--redact", "$.x"],
         ["replay", "a.jsonl", "b.jsonl"],
+        ["serve", "--upstream", "http://x", "--fault", "action=explode"], ["replay", "--fault", "call=Email/set nth=1"],
+        ["replay", "--fault", "action=status:503 nth=zero"], ["replay", "--faults", "/no/such/faults.json"],
+        ["replay", "--seed", "-1"], ["replay", "--limits", "loose"],
     ])
     func badInputIsOneLineAndUsageAndExit64(_ args: [String]) throws {
         let r = try run(args)
@@ -88,6 +91,29 @@ private func announcedPort(_ err: Pipe) -> Int? {
         p.interrupt()
         p.waitUntilExit()
         #expect(p.terminationStatus == 1)
+    }
+
+    @Test func faultsWorkInReplay() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let p = Process()
+        p.executableURL = binary()
+        p.arguments = ["replay", root.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0",
+                       "--trace", "off", "--fault", "call=Mailbox/query action=method-error:serverFail"]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        defer {
+            p.interrupt()
+            p.waitUntilExit()
+        }
+        let port = try #require(announcedPort(err))
+        let c = try RawHTTPClient(port: port)
+        _ = try c.request("GET", "/jmap")
+        let query = #"{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Mailbox/query",{"accountId":"test","filter":{"role":"drafts"}},"0"]]}"#
+        let r = try c.request("POST", "/jmap/", headers: ["Content-Type": "application/json"], body: Array(query.utf8))
+        #expect(r.head.status == 200)
+        #expect(r.json?["methodResponses"]?[0]?[0] == "error")
+        #expect(r.json?["methodResponses"]?[0]?[1]?["type"] == "serverFail")
     }
 
     @Test func killDashNineMidRecordingLeavesALoadableFile() throws {
