@@ -5,6 +5,7 @@
 #      read-only answers byte for byte (session URLs aside), checks the trace names the calls;
 #   3. runs a real Python JMAP client (jmapc) through the relay;
 #   4. checks an EventSource stream through the relay delivers a StateChange;
+#   4b. injects serverFail on Email/set before and after Cyrus runs it, checks Cyrus's state;
 #   5. stops Cyrus and replays the recording with the same flow: same answers, no misses.
 # Prints "N passed, N failed" and exits non-zero on any failure. Stops everything by PID.
 set -uo pipefail
@@ -101,6 +102,29 @@ eventsource() {
   grep -q '"@type":"StateChange"' "$out" || { cat "$out"; return 1; }
 }
 check "EventSource StateChange arrives through the relay" eventsource
+
+# Faults against a real server: serverFail on Email/set before Cyrus sees it leaves the
+# mailbox unchanged; after it ran, Cyrus has the draft although the client was told it failed.
+drafts_total() {
+  local drafts; drafts=$(curl -s -f -u test:test -H 'Content-Type: application/json' -d '{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Mailbox/query",{"accountId":"test","filter":{"role":"drafts"}},"0"]]}' http://127.0.0.1:8480/jmap/ | jq -r '.methodResponses[0][1].ids[0]')
+  curl -s -f -u test:test -H 'Content-Type: application/json' -d '{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Email/query",{"accountId":"test","filter":{"inMailbox":"'"$drafts"'"},"calculateTotal":true},"0"]]}' http://127.0.0.1:8480/jmap/ | jq -r '.methodResponses[0][1].total'
+}
+fault_on_email_set() {
+  local phase=$1 expect_delta=$2 before after answer drafts
+  start_relay "fault-$phase" serve --upstream http://127.0.0.1:8480 --fault "call=Email/set action=method-error:serverFail phase=$phase" || return 1
+  local pid=$RELAY_PID url=$RELAY_URL
+  curl -s -f -L -u test:test "$url/.well-known/jmap" >/dev/null || { kill "$pid"; return 1; }
+  drafts=$(curl -s -f -u test:test -H 'Content-Type: application/json' -d '{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Mailbox/query",{"accountId":"test","filter":{"role":"drafts"}},"0"]]}' "$url/jmap/" | jq -r '.methodResponses[0][1].ids[0]')
+  before=$(drafts_total)
+  answer=$(curl -s -f -u test:test -H 'Content-Type: application/json' -d '{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Email/set",{"accountId":"test","create":{"d":{"mailboxIds":{"'"$drafts"'":true},"keywords":{"$draft":true},"subject":"fault '"$phase"'","textBody":[{"partId":"t","type":"text/plain"}],"bodyValues":{"t":{"value":"x"}}}}},"0"]]}' "$url/jmap/")
+  after=$(drafts_total)
+  kill -INT "$pid"; wait "$pid"
+  jq -e '.methodResponses[0][0]=="error" and .methodResponses[0][1].type=="serverFail"' <<<"$answer" >/dev/null || { echo "answer: $answer"; return 1; }
+  [ $((after - before)) = "$expect_delta" ] || { echo "drafts before=$before after=$after, expected +$expect_delta"; return 1; }
+  grep -q 'fault: r1 method-error:serverFail' "$WORK/fault-$phase.trace" || { cat "$WORK/fault-$phase.trace"; return 1; }
+}
+check "fault: serverFail on Email/set before the server leaves Cyrus unchanged" fault_on_email_set before 0
+check "fault: serverFail on Email/set after the server ran it leaves the draft in Cyrus" fault_on_email_set after 1
 
 kill -TERM "$LIVE_PID"; wait "$LIVE_PID" 2>/dev/null
 tools/cyrus-down >/dev/null 2>&1; CYRUS=0
