@@ -45,8 +45,8 @@ public final class FaultController: Sendable {
     /// Whether there is nothing to do for any exchange (the fast path).
     var isIdle: Bool { !strictLimits && book.withLock { $0.isEmpty } }
 
-    /// Whether API requests must be parsed to decide.
-    var needsCalls: Bool { strictLimits || book.withLock { $0.needsCalls } }
+    /// Whether API requests must be parsed whole to decide (a rule matches on `account`).
+    var needsAccounts: Bool { book.withLock { $0.needsAccounts } }
 
     /// Decides the faults for one exchange, and what the session looks like now.
     func decide(_ context: FaultContext) -> (fired: [FaultBook.Fired], session: SessionFaults, standing: [FaultRule]) {

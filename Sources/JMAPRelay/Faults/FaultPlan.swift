@@ -36,7 +36,13 @@ struct FaultPlan {
     /// The client's answer from the upstream's: errors in place, SetErrors applied, the session
     /// state bumped. Nil when `upstream` is not a JMAP response (it then passes unchanged).
     func rewrite(_ upstream: JSONValue?, sessionState: String) -> JSONValue? {
-        guard let batch else { return nil }
+        guard let batch else {
+            // Only the session state changes: no need to know the calls.
+            guard let suffix = session.stateSuffix, var o = upstream?.objectValue, let state = o["sessionState"]?.stringValue
+            else { return nil }
+            o["sessionState"] = .string(state + suffix)
+            return .object(o)
+        }
         let upstreamResponses: [JSONValue]
         let base: JSONValue
         if answerLocally {

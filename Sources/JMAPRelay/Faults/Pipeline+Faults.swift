@@ -15,13 +15,20 @@ extension Pipeline {
     /// `body` is replaced when the request going up changes.
     func planFaults(_ draft: inout ExchangeDraft, head: HTTPRequestHead, body: inout any BodySource) -> FaultOutcome {
         var plan = FaultPlan()
-        if draft.kind == .api, faults.needsCalls, let bytes = draft.requestBody {
-            plan.batch = (try? JSONParser.parse(bytes)).flatMap(JMAPBatch.init)
-        }
-        let context = FaultContext(
-            method: head.method, path: String(head.path), kind: draft.kind, calls: plan.batch?.contextCalls ?? [])
+        // Method names and call ids come from the trace's scan; the request is parsed whole
+        // only when a rule needs account ids or rewrites calls.
+        if draft.kind == .api, faults.needsAccounts { plan.batch = Self.parseBatch(draft.requestBody) }
+        let calls = plan.batch?.contextCalls
+            ?? zip(draft.jmapMethods, draft.callIds).map { FaultContext.Call(name: $0, callId: $1) }
+        let context = FaultContext(method: head.method, path: String(head.path), kind: draft.kind, calls: calls)
         let (fired, session, standing) = faults.decide(context)
         plan.session = session
+        if draft.kind == .api, plan.batch == nil,
+            fired.contains(where: { $0.rule.action.rewritesCalls }) || !session.droppedCapabilities.isEmpty
+                || !faults.enforcedLimits(session).isEmpty
+        {
+            plan.batch = Self.parseBatch(draft.requestBody)
+        }
         var working = plan.batch
         var splitBefore: Set<Int> = []
 
@@ -149,6 +156,10 @@ extension Pipeline {
             }
             return nil
         }
+    }
+
+    static func parseBatch(_ body: [UInt8]?) -> JMAPBatch? {
+        body.flatMap { try? JSONParser.parse($0) }.flatMap(JMAPBatch.init)
     }
 
     /// Whether calls can be taken out of a batch before it goes up: not when the upstream is

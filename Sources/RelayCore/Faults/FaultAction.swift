@@ -75,6 +75,14 @@ public enum FaultAction: Sendable, Equatable {
         }
     }
 
+    /// Whether the action changes calls or their answers (the request is then parsed whole).
+    public var rewritesCalls: Bool {
+        switch self {
+        case .methodError, .setError: true
+        default: false
+        }
+    }
+
     /// Whether the action shapes the session rather than one exchange: it applies from the
     /// moment the rule is loaded, to every session and request.
     public var isStanding: Bool {

@@ -34,10 +34,8 @@ public struct FaultBook: Sendable {
     /// Whether any rule is loaded (the pipeline skips all fault work when none is).
     public var isEmpty: Bool { entries.isEmpty }
 
-    /// Whether a rule needs the calls of API requests parsed.
-    public var needsCalls: Bool {
-        entries.contains { $0.rule.match.needsCalls || $0.rule.action.isJMAPLevel || $0.rule.action.isStanding }
-    }
+    /// Whether a rule matches on account ids (the request must then be parsed whole).
+    public var needsAccounts: Bool { entries.contains { $0.rule.match.accountId != nil } }
 
     /// Adds a rule, giving it the next id (`r1`, `r2`, …) unless it has one; returns it.
     @discardableResult
