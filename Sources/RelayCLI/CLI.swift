@@ -89,8 +89,26 @@ public enum CLI {
         let replay = ReplayUpstream(recording: recording)
         let strict = o.strict
         let requireAll = o.requireAll
-        return runRelay(config, upstream: replay, primary: recording.header.origins[0],
-                        describe: "\(o.file) (\(recording.exchanges.count) recorded exchanges, no network)") {
+        var upstream: any Upstream = replay
+        var describe = "\(o.file) (\(recording.exchanges.count) recorded exchanges, no network)"
+        let primary = recording.header.origins[0]
+        if o.forwardMisses {
+            let live = o.upstream ?? recording.header.upstream
+            guard let origin = Origin(url: live) else {
+                printErr("Error: the recording names no usable upstream; give '--upstream URL'\n\(HelpText.usageLine(for: "replay"))")
+                return 64
+            }
+            do {
+                upstream = FallbackUpstream(replay: replay, live: try LiveUpstream(
+                    tls: config.tls, connectTimeout: config.connectTimeout, readTimeout: config.upstreamTimeout),
+                    forwardingPrimaryTo: origin == primary ? nil : origin)
+            } catch {
+                printErr("Error: \(error)")
+                return 1
+            }
+            describe = "\(o.file) (\(recording.exchanges.count) recorded exchanges; misses go to \(live))"
+        }
+        return runRelay(config, upstream: upstream, primary: primary, describe: describe) {
             let misses = replay.misses
             let unused = replay.unusedSeqs
             let log = Log()

@@ -102,6 +102,10 @@ enum HelpText {
           --strict                Exit 1 at shutdown if any request had no recorded answer.
           --require-all           Like --strict, and also exit 1 if a recorded exchange was
                                   never used.
+          --on-miss <mode>        error: answer 500 naming the nearest recorded request;
+                                  forward: ask the live upstream instead. (default: error)
+          --upstream <url>        The live server for '--on-miss forward'. (default: the
+                                  recording's upstream)
           --listen <host:port>    Where to listen. Port 0 picks a free port. (default:
                                   127.0.0.1:8470)
           --trace <format>        text, json or off. (default: text)

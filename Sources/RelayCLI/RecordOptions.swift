@@ -50,6 +50,10 @@ struct ReplayOptions: Equatable {
     var common = CommonOptions()
     var strict = false
     var requireAll = false
+    /// Forward requests the recording cannot answer to the live upstream.
+    var forwardMisses = false
+    /// The live upstream for forwarded misses (default: the recording's).
+    var upstream: String?
 
     static func parse(_ args: [String]) throws -> ReplayOptions {
         var o = ReplayOptions()
@@ -69,12 +73,25 @@ struct ReplayOptions: Equatable {
                     try r.flag(name, inline: inline)
                     o.requireAll = true
                     o.strict = true
+                case "--on-miss":
+                    let v = try r.value(for: name, inline: inline)
+                    guard v == "error" || v == "forward" else {
+                        throw UsageError("'--on-miss' is error (answer 500) or forward (ask the live upstream) (got '\(v)')", command: "replay")
+                    }
+                    o.forwardMisses = v == "forward"
+                case "--upstream":
+                    let v = try r.value(for: name, inline: inline)
+                    guard Origin(url: v) != nil else { throw UsageError("'--upstream' must be an http:// or https:// URL (got '\(v)')", command: "replay") }
+                    o.upstream = v
                 default:
                     throw UsageError("unknown option '\(name)'", command: "replay")
                 }
             }
         }
         if o.file.isEmpty { o.file = ReplayOptions.defaultRecording }
+        if o.upstream != nil, !o.forwardMisses {
+            throw UsageError("'--upstream' in replay is only for '--on-miss forward'", command: "replay")
+        }
         return o
     }
 

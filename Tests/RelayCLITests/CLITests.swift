@@ -56,7 +56,8 @@ private func announcedPort(_ err: Pipe) -> Int? {
         ["replay", "a.jsonl", "b.jsonl"],
         ["serve", "--upstream", "http://x", "--fault", "action=explode"], ["replay", "--fault", "call=Email/set nth=1"],
         ["replay", "--fault", "action=status:503 nth=zero"], ["replay", "--faults", "/no/such/faults.json"],
-        ["replay", "--seed", "-1"], ["replay", "--limits", "loose"],
+        ["replay", "--seed", "-1"], ["replay", "--limits", "loose"], ["replay", "--on-miss", "shrug"],
+        ["replay", "--upstream", "http://x"],
     ])
     func badInputIsOneLineAndUsageAndExit64(_ args: [String]) throws {
         let r = try run(args)
@@ -114,6 +115,34 @@ private func announcedPort(_ err: Pipe) -> Int? {
         #expect(r.head.status == 200)
         #expect(r.json?["methodResponses"]?[0]?[0] == "error")
         #expect(r.json?["methodResponses"]?[0]?[1]?["type"] == "serverFail")
+    }
+
+    @Test func replayForwardsMissesWhenAsked() throws {
+        let up = try FakeUpstream.jmap()
+        defer { up.stop() }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let p = Process()
+        p.executableURL = binary()
+        p.arguments = ["replay", root.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0",
+                       "--trace", "off", "--on-miss", "forward", "--upstream", up.baseURL]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        defer {
+            p.interrupt()
+            p.waitUntilExit()
+        }
+        let port = try #require(announcedPort(err))
+        let c = try RawHTTPClient(port: port)
+        _ = try c.request("GET", "/jmap")
+        // Recorded: answered from the file. Not recorded: answered by the live upstream.
+        let identity = #"{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:submission"],"methodCalls":[["Identity/get",{"accountId":"test"},"0"]]}"#
+        let recorded = try c.request("POST", "/jmap/", headers: ["Content-Type": "application/json"], body: Array(identity.utf8))
+        #expect(recorded.json?["methodResponses"]?[0]?[1]?["list"]?[0]?["id"] == "test")
+        let novel = #"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["Core/echo",{"hello":1},"0"]]}"#
+        let forwarded = try c.request("POST", "/jmap/", headers: ["Content-Type": "application/json"], body: Array(novel.utf8))
+        #expect(forwarded.head.status == 404)  // the fake upstream has no /jmap/: it was asked
+        #expect(up.requests.map { String($0.path) } == ["/jmap/"])
     }
 
     @Test func killDashNineMidRecordingLeavesALoadableFile() throws {

@@ -5,10 +5,13 @@ import RelayCore
 public final class FallbackUpstream: Upstream, Sendable {
     private let replay: ReplayUpstream
     private let live: any Upstream
+    /// Where misses for the recording's primary origin go instead (replay `--upstream`).
+    private let primaryOverride: Origin?
 
-    public init(replay: ReplayUpstream, live: any Upstream) {
+    public init(replay: ReplayUpstream, live: any Upstream, forwardingPrimaryTo override: Origin? = nil) {
         self.replay = replay
         self.live = live
+        self.primaryOverride = override
     }
 
     public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {
@@ -18,6 +21,10 @@ public final class FallbackUpstream: Upstream, Sendable {
         let answer = try replay.send(r)
         guard answer.head.headers["x-relay-replay"] == "miss" else { return answer }
         r.body = BufferedBody(body)
+        if let o = primaryOverride, r.origin == replay.primaryOrigin {
+            r.origin = o
+            r.head.headers.set("Host", o.hostHeader)
+        }
         return try live.send(r)
     }
 }
