@@ -1,4 +1,5 @@
 /// A method is called without its capability in `using`: a strict server answers `unknownMethod`.
+/// The core capability must always be listed (erratum 6606 makes that explicit).
 public struct CapabilityNotInUsingRule: LintRule {
     public let id = "capability-not-in-using"
     public let level = LintLevel.error
@@ -12,7 +13,8 @@ public struct CapabilityNotInUsingRule: LintRule {
         let using = Set(exchange.using)
         var findings: [LintFinding] = []
         if !using.contains(JMAPCapability.core) {
-            findings.append(finding("`using` lacks \(JMAPCapability.core), which every request needs", seq: exchange.seq))
+            findings.append(finding("`using` lacks \(JMAPCapability.core), which every request must list (RFC 8620 erratum 6606)",
+                                    seq: exchange.seq))
         }
         for call in exchange.calls {
             guard let needed = JMAPCapability.required(by: call.name), needed != JMAPCapability.core,
