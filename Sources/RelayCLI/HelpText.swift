@@ -98,7 +98,7 @@ enum HelpText {
           -h, --help              Show help information.
 
         Exit status: 1 if any finding is an error, 0 otherwise, 65 if the recording is
-        corrupt, 64 for bad usage.
+        corrupt, 66 if it cannot be read, 64 for bad usage.
 
         RULES:
         \(ruleList)
