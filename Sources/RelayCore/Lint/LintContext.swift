@@ -6,6 +6,8 @@ public struct LintContext: Sendable {
         /// The exchange whose response carried the new `sessionState`.
         public var seq: Int
         public var sessionState: String
+        /// When that response arrived (`tMs` clock): requests started earlier could not know.
+        public var arrivedMs: Int
         /// Whether a later request was already reported for it.
         public var reported = false
     }
@@ -23,6 +25,8 @@ public struct LintContext: Sendable {
     public struct Backoff: Sendable, Equatable {
         public var seq: Int
         public var status: Int
+        /// When the refusal arrived (`tMs` clock): requests started earlier could not know.
+        public var arrivedMs: Int
         /// In the recording's `tMs` clock.
         public var notBeforeMs: Int
         /// Whether the wait came from a `Retry-After` header (otherwise it is the default).
@@ -60,7 +64,7 @@ public struct LintContext: Sendable {
             staleSession = nil
         }
         if exchange.isAPIRequest {
-            staleSession?.reported = true
+            if let stale = staleSession, raw.tMs >= stale.arrivedMs { staleSession?.reported = true }
             for call in exchange.calls {
                 for id in Self.creationIds(of: call) where creationIds[id] == nil { creationIds[id] = exchange.seq }
             }
@@ -69,7 +73,7 @@ public struct LintContext: Sendable {
         if raw.kind == .eventSource, let body = raw.responseBody { absorbStateChanges(body) }
         if let state = exchange.responseJSON?["sessionState"]?.stringValue, let current = session?.state,
            state != current, staleSession?.sessionState != state {
-            staleSession = StaleSession(seq: exchange.seq, sessionState: state)
+            staleSession = StaleSession(seq: exchange.seq, sessionState: state, arrivedMs: raw.tMs + raw.durationMs)
         }
         absorbStatus(of: raw)
     }
@@ -108,9 +112,11 @@ public struct LintContext: Sendable {
         if status == 429 || status == 503 {
             let retryAfter = raw.response.headers["retry-after"].flatMap { Int($0.trimmingASCIIWhitespace()) }
             let wait = retryAfter.map { $0 * 1000 } ?? Self.defaultBackoffMs
-            backoff = Backoff(seq: raw.seq, status: status, notBeforeMs: raw.tMs + raw.durationMs + wait,
+            let arrived = raw.tMs + raw.durationMs
+            backoff = Backoff(seq: raw.seq, status: status, arrivedMs: arrived, notBeforeMs: arrived + wait,
                               fromRetryAfter: retryAfter != nil)
-        } else {
+        } else if let b = backoff, raw.tMs >= b.arrivedMs {
+            // The first request sent after the refusal has been checked; earlier ones were in flight.
             backoff = nil
         }
         if (400..<500).contains(status), ![401, 407, 408, 429].contains(status), let body = raw.requestBody, !body.isEmpty {

@@ -116,6 +116,9 @@ private typealias F = LintFixtures
         let found = F.findings("session-state-ignored", ignored)
         #expect(found.map(\.seq) == [3], "reported once, on the first request after the change")
         #expect(found.first?.message.contains("#2") == true)
+        let inFlight = [F.session(1), F.api(2, #"["Core/echo",{},"0"]"#, sessionState: "s1", tMs: 100, durationMs: 50),
+                        F.api(3, #"["Core/echo",{},"0"]"#, sessionState: "s1", tMs: 120), F.api(4, #"["Core/echo",{},"0"]"#, tMs: 160)]
+        #expect(F.findings("session-state-ignored", inFlight).map(\.seq) == [4], "#3 was sent before #2's answer arrived")
     }
 
     @Test func creationIdReused() {
@@ -154,6 +157,8 @@ private typealias F = LintFixtures
         let noHeader = F.findings("retry-without-backoff", [F.api(1, call, status: 429, tMs: 0), F.api(2, call, tMs: 10)])
         #expect(noHeader.count == 1)
         #expect(noHeader.first?.message.contains("no Retry-After") == true)
+        let inFlight = [F.api(1, call, status: 503, tMs: 0, durationMs: 100), F.api(2, call, tMs: 50), F.api(3, call, tMs: 150)]
+        #expect(F.findings("retry-without-backoff", inFlight).map(\.seq) == [3], "#2 was sent before the 503 arrived")
     }
 
     @Test func patchPathOverlap() {

@@ -1,5 +1,5 @@
 /// After a 429 or 503 the next request comes sooner than `Retry-After` (or a second, when
-/// the server named no wait).
+/// the server named no wait). Requests already in flight when the refusal arrived are not counted.
 public struct RetryWithoutBackoffRule: LintRule {
     public let id = "retry-without-backoff"
     public let level = LintLevel.warning
@@ -9,7 +9,9 @@ public struct RetryWithoutBackoffRule: LintRule {
     public init() {}
 
     public func check(_ exchange: LintExchange, in context: LintContext) -> [LintFinding] {
-        guard let backoff = context.backoff, exchange.raw.tMs < backoff.notBeforeMs else { return [] }
+        guard let backoff = context.backoff, (backoff.arrivedMs..<backoff.notBeforeMs).contains(exchange.raw.tMs) else {
+            return []
+        }
         let early = backoff.notBeforeMs - exchange.raw.tMs
         let asked = backoff.fromRetryAfter ? "its Retry-After" : "no Retry-After, so at least 1 s"
         return [finding("sent \(early) ms too early after the \(backoff.status) of #\(backoff.seq) (\(asked))", seq: exchange.seq)]
