@@ -44,11 +44,13 @@ public struct LintContext: Sendable {
     public internal(set) var receivedStates: [String: Set<String>] = [:]
     /// Query states (`queryState`, `oldQueryState`, `newQueryState`) received, by data type.
     public internal(set) var receivedQueryStates: [String: Set<String>] = [:]
+    /// A session change the client has not acted on yet (cleared by the next session fetch).
     public internal(set) var staleSession: StaleSession?
     /// Creation ids the client has used, with the exchange that first used each.
     public internal(set) var creationIds: [String: Int] = [:]
     /// Recent requests refused with a 4xx other than 401, 407, 408 and 429.
     public internal(set) var refusedRequests: [RefusedRequest] = []
+    /// The wait asked for by the last 429/503, until the first request sent after it.
     public internal(set) var backoff: Backoff?
     /// Exchanges absorbed so far.
     public internal(set) var exchangeCount = 0
