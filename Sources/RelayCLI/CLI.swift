@@ -2,7 +2,7 @@ import Foundation
 import JMAPRelay
 
 /// The command-line program: parse, run, exit with the right code (0, 1 on failure, 64 on
-/// bad input).
+/// bad input, 65 for a corrupt recording).
 public enum CLI {
     /// Runs with `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String]) -> Int32 {
@@ -31,6 +31,8 @@ public enum CLI {
             return runServe(o)
         case .replay(let o):
             return runReplay(o)
+        case .lint(let o):
+            return LintCommand.run(o)
         }
     }
 

@@ -8,6 +8,8 @@ enum Command: Equatable {
     case serve(ServeOptions)
     /// `replay …`.
     case replay(ReplayOptions)
+    /// `lint …`.
+    case lint(LintOptions)
 
     /// Parses the arguments after the program name.
     static func parse(_ args: [String]) throws -> Command {
@@ -27,6 +29,9 @@ enum Command: Equatable {
         case "replay":
             if rest.contains("--help") || rest.contains("-h") { return .help("replay") }
             return .replay(try ReplayOptions.parse(rest))
+        case "lint":
+            if rest.contains("--help") || rest.contains("-h") { return .help("lint") }
+            return .lint(try LintOptions.parse(rest))
         default:
             if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
             throw UsageError("unknown subcommand '\(first)'")

@@ -16,6 +16,7 @@ enum HelpText {
         SUBCOMMANDS:
           serve                   Relay to a live JMAP server and trace every exchange.
           replay                  Serve a recording with no server and no network.
+          lint                    Check a recording for what a stricter JMAP server would reject.
 
           See 'jmap-relay help <subcommand>' for detailed help.
         """
@@ -125,11 +126,43 @@ enum HelpText {
           server is answered from the recording with the error in place.
         """
 
+    static let lint = """
+        OVERVIEW: Check a recording for what a stricter JMAP server (or client) would reject.
+
+        Every exchange is checked in order against RFC 8620/8621/8887 rules about the client
+        (capabilities in 'using', result references, limits, states, retries) and the server
+        (session properties and URLs, call ids, newState, Content-Type). Each finding names
+        its rule, level, RFC section, exchange #seq and call id.
+
+        USAGE: jmap-relay lint <file> [<options>]
+
+        ARGUMENTS:
+          <file>                  The recording (.jsonl, from 'serve --record').
+
+        OPTIONS:
+          --format <format>       text (grouped by rule) or json. (default: text)
+          --lint-ignore <id>      Switch a rule off; repeatable, or a comma list.
+          -h, --help              Show help information.
+
+        Exit status: 1 if any finding is an error, 0 otherwise, 65 if the recording is
+        corrupt, 66 if it cannot be read, 64 for bad usage.
+
+        RULES:
+        \(ruleList)
+        """
+
+    /// One line per lint rule: id and level.
+    static var ruleList: String {
+        LintRules.all.map { "  \($0.id)\(String(repeating: " ", count: max(2, 38 - $0.id.count)))\($0.level.rawValue)" }
+            .joined(separator: "\n")
+    }
+
     static func text(for command: String?) -> String? {
         switch command {
         case nil: return main
         case "serve": return serve
         case "replay": return replay
+        case "lint": return lint
         default: return nil
         }
     }
@@ -138,6 +171,7 @@ enum HelpText {
         switch command {
         case "serve": return "Usage: jmap-relay serve --upstream <url> [<options>]"
         case "replay": return "Usage: jmap-relay replay [<file>] [<options>]"
+        case "lint": return "Usage: jmap-relay lint <file> [<options>]"
         default: return "Usage: jmap-relay <subcommand> [<options>]"
         }
     }

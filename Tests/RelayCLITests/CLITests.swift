@@ -4,7 +4,7 @@ import RelayTestSupport
 import Testing
 
 /// Runs the built `jmap-relay` binary, as a user would.
-private func binary() -> URL {
+func binary() -> URL {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let bundleDir = Bundle.main.bundleURL
     let candidates = [bundleDir.appendingPathComponent("debug/jmap-relay"), bundleDir.appendingPathComponent("jmap-relay"),
@@ -13,7 +13,7 @@ private func binary() -> URL {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
 }
 
-private func run(_ args: [String], stdin: Bool = false) throws -> (code: Int32, out: String, err: String) {
+func run(_ args: [String], stdin: Bool = false) throws -> (code: Int32, out: String, err: String) {
     let p = Process()
     p.executableURL = binary()
     p.arguments = args
