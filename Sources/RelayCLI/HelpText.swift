@@ -63,6 +63,9 @@ enum HelpText {
           --limits <mode>         strict: enforce the session's own advertised limits
                                   (maxCallsInRequest, maxObjectsInGet, …) on every request, as
                                   a strict server would. (default: off)
+          --lint                  Check every exchange against the lint rules ('jmap-relay help
+                                  lint') and print findings under its trace line.
+          --lint-ignore <id>      Switch a lint rule off (implies --lint). Repeatable.
           -h, --help              Show help information.
 
         FAULTS:
@@ -120,6 +123,9 @@ enum HelpText {
           --limits <mode>         strict: enforce the session's own advertised limits
                                   (maxCallsInRequest, maxObjectsInGet, …) on every request, as
                                   a strict server would. (default: off)
+          --lint                  Check every exchange against the lint rules ('jmap-relay help
+                                  lint') and print findings under its trace line.
+          --lint-ignore <id>      Switch a lint rule off (implies --lint). Repeatable.
           -h, --help              Show help information.
 
           Faults work as in 'serve' (see 'jmap-relay help serve'); a method-error before the

@@ -1,3 +1,4 @@
+import Foundation
 import JMAPRelay
 
 /// Options shared by `serve` and `replay`: listener, trace, limits.
@@ -9,6 +10,8 @@ struct CommonOptions: Equatable {
     var faults: [FaultRule] = []
     var seed: UInt64?
     var strictLimits = false
+    var lint = false
+    var lintIgnore: [String] = []
 
     /// Consumes `name` if it is a common option; false when it is not one.
     mutating func read(_ name: String, inline: String?, from r: inout ArgumentReader) throws -> Bool {
@@ -39,6 +42,16 @@ struct CommonOptions: Equatable {
             let v = try r.value(for: name, inline: inline)
             guard let n = UInt64(v) else { throw UsageError("'--seed' must be a whole number ≥ 0 (got '\(v)')", command: r.command) }
             seed = n
+        case "--lint":
+            try r.flag(name, inline: inline)
+            lint = true
+        case "--lint-ignore":
+            for id in try r.value(for: name, inline: inline).split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+                guard LintRules.rule(id: id) != nil else {
+                    throw UsageError("'--lint-ignore': no rule '\(id)' (see 'jmap-relay help lint')", command: r.command)
+                }
+                lintIgnore.append(id)
+            }
         case "--limits":
             let v = try r.value(for: name, inline: inline)
             guard v == "strict" || v == "off" else {
@@ -59,6 +72,8 @@ struct CommonOptions: Equatable {
         c.faults = faults
         c.faultSeed = seed ?? 0
         c.strictLimits = strictLimits
+        c.lint = lint || !lintIgnore.isEmpty
+        c.lintIgnore = Set(lintIgnore)
     }
 
     static func parseListen(_ v: String, command: String) throws -> (String, Int) {

@@ -107,6 +107,15 @@ extension Pipeline {
                 origin: d.origin ?? routing.origins[0], request: req, requestBody: d.upstreamRequestBody, response: res,
                 responseBody: d.upstreamResponseBody), jmapMethods: d.jmapMethods)
         }
+        if let linter, let response {
+            // The client's view, but the server's own session (its URLs before rewriting).
+            let session = d.kind == .session
+            d.notes += linter.notes(for: RecordedExchange(
+                seq: d.seq, tMs: Int(d.startMs), durationMs: Int(duration.rounded()), kind: d.kind,
+                origin: d.origin ?? routing.origins[0], request: d.request, requestBody: d.requestBody,
+                response: session ? (d.upstreamResponse ?? response) : response,
+                responseBody: session ? d.upstreamResponseBody : (d.responseBody ?? d.upstreamResponseBody)))
+        }
         let requestBytes = draft.requestBody?.count ?? 0
         observers.emitTrace(d.traceRecord(status: response?.status, durationMs: duration, requestBytes: requestBytes, responseBytes: bytesSent))
         observers.emitExchange(Exchange(

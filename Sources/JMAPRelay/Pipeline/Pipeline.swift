@@ -14,6 +14,7 @@ final class Pipeline: Sendable {
     let log: Log
     let observers: ExchangeObservers
     let faults: FaultController
+    let linter: LiveLinter?
     private let sequenceCounter = Atomic(0)
     private let stopFlag = Atomic(false)
     let startNanos = MonotonicClock.nanos()
@@ -27,6 +28,7 @@ final class Pipeline: Sendable {
         self.log = Log(sink: config.logSink)
         self.observers = observers
         self.faults = faults
+        self.linter = config.lint ? LiveLinter(ignoring: config.lintIgnore) : nil
     }
 
     /// Whether the relay is shutting down (connections finish their exchange and close).

@@ -57,6 +57,10 @@ public struct RelayConfiguration: Sendable {
     public var faultSeed: UInt64 = 0
     /// Enforce the session's own advertised limits on every request (`--limits strict`).
     public var strictLimits = false
+    /// Check every exchange against the lint rules and add findings to the trace (`--lint`).
+    public var lint = false
+    /// Lint rules switched off (`--lint-ignore`).
+    public var lintIgnore: Set<String> = []
 
     public init(upstream: String? = nil, listenHost: String = "127.0.0.1", listenPort: Int = 8470) {
         self.upstream = upstream
