@@ -31,6 +31,10 @@ public enum CLI {
             return runServe(o)
         case .replay(let o):
             return runReplay(o)
+        case .inspect(let o):
+            return runInspect(o)
+        case .exportHAR(let o):
+            return runExportHAR(o)
         }
     }
 

@@ -8,6 +8,10 @@ enum Command: Equatable {
     case serve(ServeOptions)
     /// `replay …`.
     case replay(ReplayOptions)
+    /// `inspect …`.
+    case inspect(InspectOptions)
+    /// `export-har …`.
+    case exportHAR(ExportHAROptions)
 
     /// Parses the arguments after the program name.
     static func parse(_ args: [String]) throws -> Command {
@@ -27,6 +31,12 @@ enum Command: Equatable {
         case "replay":
             if rest.contains("--help") || rest.contains("-h") { return .help("replay") }
             return .replay(try ReplayOptions.parse(rest))
+        case "inspect":
+            if rest.contains("--help") || rest.contains("-h") { return .help("inspect") }
+            return .inspect(try InspectOptions.parse(rest))
+        case "export-har":
+            if rest.contains("--help") || rest.contains("-h") { return .help("export-har") }
+            return .exportHAR(try ExportHAROptions.parse(rest))
         default:
             if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
             throw UsageError("unknown subcommand '\(first)'")

@@ -16,6 +16,8 @@ enum HelpText {
         SUBCOMMANDS:
           serve                   Relay to a live JMAP server and trace every exchange.
           replay                  Serve a recording with no server and no network.
+          inspect                 Summarise a recording: endpoints, method calls, errors.
+          export-har              Convert a recording to a HAR 1.2 file.
 
           See 'jmap-relay help <subcommand>' for detailed help.
         """
@@ -78,11 +80,44 @@ enum HelpText {
           -h, --help              Show help information.
         """
 
+    static let inspect = """
+        OVERVIEW: Summarise a recording: upstream, time span, exchanges by endpoint, JMAP method
+        calls with counts, and every error (HTTP status 400 and above, method-level errors,
+        SetErrors in notCreated/notUpdated/notDestroyed).
+
+        USAGE: jmap-relay inspect <file> [--calls]
+
+        ARGUMENTS:
+          <file>                  The recording (.jsonl), e.g. recordings/sync.jsonl.
+
+        OPTIONS:
+          --calls                 Also list every method call: exchange, name, call id,
+                                  arguments (abbreviated) and the responses that answered it.
+          -h, --help              Show help information.
+        """
+
+    static let exportHAR = """
+        OVERVIEW: Convert a recording to a HAR 1.2 file for a browser's network panel, Charles
+        or Fiddler. Authorization and cookie headers are masked; bodies that are not text are
+        written as base64.
+
+        USAGE: jmap-relay export-har <file> [-o <out.har>]
+
+        ARGUMENTS:
+          <file>                  The recording (.jsonl).
+
+        OPTIONS:
+          -o, --output <file>     Write the HAR here. (default: stdout)
+          -h, --help              Show help information.
+        """
+
     static func text(for command: String?) -> String? {
         switch command {
         case nil: return main
         case "serve": return serve
         case "replay": return replay
+        case "inspect": return inspect
+        case "export-har": return exportHAR
         default: return nil
         }
     }
@@ -91,6 +126,8 @@ enum HelpText {
         switch command {
         case "serve": return "Usage: jmap-relay serve --upstream <url> [<options>]"
         case "replay": return "Usage: jmap-relay replay [<file>] [<options>]"
+        case "inspect": return "Usage: jmap-relay inspect <file> [--calls]"
+        case "export-har": return "Usage: jmap-relay export-har <file> [-o <out.har>]"
         default: return "Usage: jmap-relay <subcommand> [<options>]"
         }
     }
