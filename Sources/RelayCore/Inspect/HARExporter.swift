@@ -57,9 +57,9 @@ public struct HARExporter: Sendable {
         o["headers"] = Self.headers(e.request.headers)
         o["queryString"] = .array(Self.queryString(e.request.query).map { ["name": .string($0.0), "value": .string($0.1)] })
         if let body = e.requestBody, !body.isEmpty {
-            let mime = e.request.headers["content-type"] ?? "application/octet-stream"
-            var p: JSONObject = ["mimeType": .string(mime)]
-            Self.putText(body, mime: mime, into: &p)
+            let mime = e.request.headers["content-type"]
+            var p: JSONObject = ["mimeType": .string(mime ?? "application/octet-stream")]
+            Self.putText(body, mime: mime ?? "", into: &p)
             o["postData"] = .object(p)
         }
         o["headersSize"] = -1
@@ -69,9 +69,9 @@ public struct HARExporter: Sendable {
 
     private func response(_ e: RecordedExchange) -> JSONValue {
         let body = e.responseBody ?? []
-        let mime = e.response.headers["content-type"] ?? (body.isEmpty ? "" : "application/octet-stream")
-        var content: JSONObject = ["size": .int(body.count), "mimeType": .string(mime)]
-        if !body.isEmpty { Self.putText(body, mime: mime, into: &content) }
+        let mime = e.response.headers["content-type"]
+        var content: JSONObject = ["size": .int(body.count), "mimeType": .string(mime ?? (body.isEmpty ? "" : "application/octet-stream"))]
+        if !body.isEmpty { Self.putText(body, mime: mime ?? "", into: &content) }
         var o = JSONObject()
         o["status"] = .int(e.response.status)
         o["statusText"] = .string(e.response.reason)
@@ -90,7 +90,8 @@ public struct HARExporter: Sendable {
         .array(Redactor.redactHeaders(h).fields.map { ["name": .string($0.name), "value": .string($0.value)] })
     }
 
-    /// `text`, plus `encoding: base64` when the bytes are not readable text.
+    /// `text`, plus `encoding: base64` when the bytes are not readable text; `mime` is the
+    /// declared type ("" when none was sent, and then the bytes decide).
     static func putText(_ body: [UInt8], mime: String, into o: inout JSONObject) {
         if isText(body, mime: mime) {
             o["text"] = .string(String(decoding: body, as: UTF8.self))
