@@ -38,6 +38,7 @@ import Testing
         let r = try h.client().request("GET", "/_relay/")
         #expect(r.head.status == 200)
         #expect(r.head.headers["content-type"]?.hasPrefix("text/html") == true)
+        #expect(r.head.headers["content-security-policy"]?.contains("default-src 'self'") == true)
         for hook in ["<!doctype html>", "new EventSource(\"/_relay/events\")", "/_relay/faults", "id=\"exchanges\"",
                      "id=\"filter-method\"", "id=\"errors-only\"", "id=\"faults\"", "id=\"fault-spec\"", "/_relay/export.har"] {
             #expect(r.text.contains(hook), "missing \(hook)")

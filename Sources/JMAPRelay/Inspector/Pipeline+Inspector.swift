@@ -2,10 +2,15 @@ import Foundation
 import RelayCore
 
 extension Pipeline {
-    /// `GET /_relay/`: the inspector page.
+    /// `GET /_relay/`: the inspector page. Its policy lets it talk only to the relay itself
+    /// and keeps it out of other sites' frames.
     func inspectorPageResponse() -> RelayResponse {
         .local(status: 200, contentType: "text/html; charset=utf-8", body: Array(InspectorPage.html.utf8),
-               extraHeaders: ["Cache-Control": "no-store", "X-Frame-Options": "DENY"])
+               extraHeaders: [
+                   "Cache-Control": "no-store", "X-Frame-Options": "DENY",
+                   "Content-Security-Policy":
+                       "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+               ])
     }
 
     /// `GET /_relay/events`: recent exchanges, then each new one, as server-sent events. The

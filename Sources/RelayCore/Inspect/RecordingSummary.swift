@@ -1,7 +1,7 @@
 /// What a recording holds, for `jmap-relay inspect`: where and when it was made, exchanges by
 /// endpoint, JMAP method calls with their answers, and every error (HTTP, method-level,
 /// SetError). Pure: built from a loaded `Recording`; `text(calls:)` renders it.
-public struct RecordingSummary: Sendable, Equatable {
+public struct RecordingSummary: Sendable {
     /// One method call and what answered it.
     public struct Call: Sendable, Equatable {
         public var seq: Int
@@ -107,9 +107,5 @@ public struct RecordingSummary: Sendable, Equatable {
             }
         }
         return (calls, problems)
-    }
-
-    public static func == (a: RecordingSummary, b: RecordingSummary) -> Bool {
-        a.text(calls: true) == b.text(calls: true)
     }
 }
