@@ -33,6 +33,10 @@ public enum CLI {
             return runReplay(o)
         case .lint(let o):
             return LintCommand.run(o)
+        case .inspect(let o):
+            return runInspect(o)
+        case .exportHAR(let o):
+            return runExportHAR(o)
         }
     }
 

@@ -10,6 +10,10 @@ enum Command: Equatable {
     case replay(ReplayOptions)
     /// `lint …`.
     case lint(LintOptions)
+    /// `inspect …`.
+    case inspect(InspectOptions)
+    /// `export-har …`.
+    case exportHAR(ExportHAROptions)
 
     /// Parses the arguments after the program name.
     static func parse(_ args: [String]) throws -> Command {
@@ -32,6 +36,12 @@ enum Command: Equatable {
         case "lint":
             if rest.contains("--help") || rest.contains("-h") { return .help("lint") }
             return .lint(try LintOptions.parse(rest))
+        case "inspect":
+            if rest.contains("--help") || rest.contains("-h") { return .help("inspect") }
+            return .inspect(try InspectOptions.parse(rest))
+        case "export-har":
+            if rest.contains("--help") || rest.contains("-h") { return .help("export-har") }
+            return .exportHAR(try ExportHAROptions.parse(rest))
         default:
             if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
             throw UsageError("unknown subcommand '\(first)'")

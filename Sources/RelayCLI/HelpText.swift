@@ -17,6 +17,8 @@ enum HelpText {
           serve                   Relay to a live JMAP server and trace every exchange.
           replay                  Serve a recording with no server and no network.
           lint                    Check a recording for what a stricter JMAP server would reject.
+          inspect                 Summarise a recording: endpoints, method calls, errors.
+          export-har              Convert a recording to a HAR 1.2 file.
 
           See 'jmap-relay help <subcommand>' for detailed help.
         """
@@ -162,6 +164,36 @@ enum HelpText {
         LintRules.all.map { "  \($0.id)\(String(repeating: " ", count: max(2, 38 - $0.id.count)))\($0.level.rawValue)" }
             .joined(separator: "\n")
     }
+    static let inspect = """
+        OVERVIEW: Summarise a recording: upstream, time span, exchanges by endpoint, JMAP method
+        calls with counts, and every error (HTTP status 400 and above, method-level errors,
+        SetErrors in notCreated/notUpdated/notDestroyed).
+
+        USAGE: jmap-relay inspect <file> [--calls]
+
+        ARGUMENTS:
+          <file>                  The recording (.jsonl), e.g. recordings/sync.jsonl.
+
+        OPTIONS:
+          --calls                 Also list every method call: exchange, name, call id,
+                                  arguments (abbreviated) and the responses that answered it.
+          -h, --help              Show help information.
+        """
+
+    static let exportHAR = """
+        OVERVIEW: Convert a recording to a HAR 1.2 file for a browser's network panel, Charles
+        or Fiddler. Authorization and cookie headers are masked; bodies that are not text are
+        written as base64.
+
+        USAGE: jmap-relay export-har <file> [-o <out.har>]
+
+        ARGUMENTS:
+          <file>                  The recording (.jsonl).
+
+        OPTIONS:
+          -o, --output <file>     Write the HAR here. (default: stdout)
+          -h, --help              Show help information.
+        """
 
     static func text(for command: String?) -> String? {
         switch command {
@@ -169,6 +201,8 @@ enum HelpText {
         case "serve": return serve
         case "replay": return replay
         case "lint": return lint
+        case "inspect": return inspect
+        case "export-har": return exportHAR
         default: return nil
         }
     }
@@ -178,6 +212,8 @@ enum HelpText {
         case "serve": return "Usage: jmap-relay serve --upstream <url> [<options>]"
         case "replay": return "Usage: jmap-relay replay [<file>] [<options>]"
         case "lint": return "Usage: jmap-relay lint <file> [<options>]"
+        case "inspect": return "Usage: jmap-relay inspect <file> [--calls]"
+        case "export-har": return "Usage: jmap-relay export-har <file> [-o <out.har>]"
         default: return "Usage: jmap-relay <subcommand> [<options>]"
         }
     }

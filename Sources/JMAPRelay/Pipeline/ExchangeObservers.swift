@@ -8,6 +8,8 @@ final class ExchangeObservers: Sendable {
     private let sink: TraceSink
     private let ring: Locked<ExchangeRing>
     private let extra = Locked<[@Sendable (Exchange) -> Void]>([])
+    /// Observers that come and go (the inspector's event streams), by id.
+    private let subscribers = Locked<(next: Int, all: [Int: @Sendable (Exchange) -> Void])>((0, [:]))
 
     init(config: RelayConfiguration) {
         traceMode = config.trace
@@ -17,6 +19,17 @@ final class ExchangeObservers: Sendable {
 
     /// Adds an observer of finished exchanges (recorder, tests).
     func add(_ observer: @escaping @Sendable (Exchange) -> Void) { extra.withLock { $0.append(observer) } }
+
+    /// Adds an observer until `unsubscribe(_:)` with the returned id.
+    func subscribe(_ observer: @escaping @Sendable (Exchange) -> Void) -> Int {
+        subscribers.withLock { s in
+            s.next += 1
+            s.all[s.next] = observer
+            return s.next
+        }
+    }
+
+    func unsubscribe(_ id: Int) { _ = subscribers.withLock { $0.all.removeValue(forKey: id) } }
 
     func emitTrace(_ r: TraceRecord) {
         switch traceMode {
@@ -29,6 +42,7 @@ final class ExchangeObservers: Sendable {
     func emitExchange(_ e: Exchange) {
         ring.withLock { $0.append(e) }
         for o in extra.withLock({ $0 }) { o(e) }
+        for o in subscribers.withLock({ $0.all.values }) { o(e) }
     }
 
     /// Exchanges after `since`, oldest first.

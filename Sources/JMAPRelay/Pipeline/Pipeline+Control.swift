@@ -10,7 +10,14 @@ extension Pipeline {
         }
         let head = request.head
         let path = String(head.path)
+        if let refusal = crossOriginRefusal(head) { return refusal }
         switch (head.method, path) {
+        case ("GET", "/_relay"), ("GET", "/_relay/"):
+            return inspectorPageResponse()
+        case ("GET", "/_relay/events"):
+            return eventStreamResponse()
+        case ("GET", "/_relay/export.har"):
+            return exportHARResponse()
         case ("GET", "/_relay/status"):
             var o = JSONObject()
             o["relay"] = .string(RelayVersion.string)

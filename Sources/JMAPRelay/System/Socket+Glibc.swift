@@ -306,7 +306,7 @@ public final class Socket: ByteStream, @unchecked Sendable {
                 }
             }
         }
-        return String(cString: buf)
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

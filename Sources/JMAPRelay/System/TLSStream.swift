@@ -124,6 +124,6 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
         if code == 0 { return "connection closed" }
         var buf = [CChar](repeating: 0, count: 256)
         ERR_error_string_n(code, &buf, buf.count)
-        return String(cString: buf)
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import RelayCore
+
+extension Pipeline {
+    /// `GET /_relay/`: the inspector page. Its policy lets it talk only to the relay itself
+    /// and keeps it out of other sites' frames.
+    func inspectorPageResponse() -> RelayResponse {
+        .local(status: 200, contentType: "text/html; charset=utf-8", body: Array(InspectorPage.html.utf8),
+               extraHeaders: [
+                   "Cache-Control": "no-store", "X-Frame-Options": "DENY",
+                   "Content-Security-Policy":
+                       "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+               ])
+    }
+
+    /// `GET /_relay/events`: recent exchanges, then each new one, as server-sent events. The
+    /// stream is subscribed before the response is written, so an exchange that finishes after
+    /// the client has read the first bytes is always delivered.
+    func eventStreamResponse() -> RelayResponse {
+        let stream = ExchangeEventStream(isStopping: { [self] in isStopping })
+        // Subscribe first, then take the ring, so that no exchange falls between the two.
+        let id = observers.subscribe { stream.push($0) }
+        stream.prime(with: observers.recent(since: 0))
+        var r = RelayResponse(head: HTTPResponseHead(status: 200), body: stream)
+        r.head.headers.add("Content-Type", "text/event-stream")
+        r.head.headers.add("Cache-Control", "no-store")
+        r.completion = { [observers] _ in
+            observers.unsubscribe(id)
+            stream.finish()
+        }
+        return r
+    }
+
+    /// `GET /_relay/export.har`: the ring as HAR 1.2.
+    func exportHARResponse() -> RelayResponse {
+        let startedAtMs = Int((Date().timeIntervalSince1970 * 1000).rounded() - MonotonicClock.ms(from: startNanos))
+        let version = RelayVersion.string.replacingOccurrences(of: "jmap-relay ", with: "")
+        let doc = LiveHAR.document(observers.recent(since: 0), relayBase: rewriter.relayBase, startedAtMs: startedAtMs,
+                                   creatorVersion: version)
+        return .local(status: 200, contentType: "application/json", body: doc.prettySerialized(),
+                      extraHeaders: ["Content-Disposition": "attachment; filename=\"jmap-relay.har\""])
+    }
+
+    /// A 403 for a state-changing control request sent by a page from another origin (a web
+    /// page the user happens to visit must not add faults to their relay); nil when allowed.
+    /// Requests without `Origin` (curl, scripts) are allowed: only browsers send it.
+    func crossOriginRefusal(_ head: HTTPRequestHead) -> RelayResponse? {
+        guard !["GET", "HEAD", "OPTIONS"].contains(head.method), let origin = head.headers["origin"] else { return nil }
+        let own = rewriter.relayBase
+        if let o = Origin(url: origin), !o.secure, o.port == own.port,
+            o.host == own.host || ["127.0.0.1", "localhost", "::1"].contains(o.host)
+        {
+            return nil
+        }
+        return .problem(.relay(
+            "control-cross-origin", title: "Forbidden", status: 403,
+            detail: "\(head.method) \(head.path) from origin '\(origin.prefix(200))' refused: the control API changes state "
+                + "only for the relay's own page (\(own.httpBase)) or clients that send no Origin."))
+    }
+}
