@@ -137,7 +137,9 @@ final class Pipeline: Sendable {
             if WebSocketHandshake.isWebSocket(up.head.headers) { r.webSocketSeq = draft.seq }
             return r
         }
-        if Self.isEventStreamRequest(draft.request, kind: draft.kind), head.status == 200 {
+        if Self.isEventStreamRequest(draft.request, kind: draft.kind), head.status == 200,
+            draft.kind == .eventSource || head.headers["content-type"]?.lowercased().hasPrefix("text/event-stream") == true
+        {
             return eventStreamResponse(up, head: head, draft: draft)
         }
         switch draft.kind {
