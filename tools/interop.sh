@@ -4,7 +4,8 @@
 #   2. runs the demo and sync flows with curl directly and through the relay and compares the
 #      read-only answers byte for byte (session URLs aside), checks the trace names the calls;
 #   3. runs a real Python JMAP client (jmapc) through the relay;
-#   4. checks an EventSource stream through the relay delivers a StateChange;
+#   4. checks an EventSource stream through the relay delivers a StateChange, and JMAP over
+#      WebSocket (request, push, close) works through it and is traced;
 #   4b. injects serverFail on Email/set before and after Cyrus runs it, checks Cyrus's state;
 #   5. stops Cyrus and replays the recording with the same flow: same answers, no misses.
 # Prints "N passed, N failed" and exits non-zero on any failure. Stops everything by PID.
@@ -91,6 +92,12 @@ PY
 }
 check "a real Python JMAP client (jmapc) works through the relay" python_client
 
+traced() { # lines the live trace must show (its writer flushes within milliseconds)
+  for l in "$@"; do
+    for _ in $(seq 1 40); do grep -qF "$l" "$WORK/live.trace" && break; sleep 0.05; done
+    grep -qF "$l" "$WORK/live.trace" || { echo "no trace line with: $l"; cat "$WORK/live.trace"; return 1; }
+  done
+}
 eventsource() {
   local out="$WORK/es.txt"
   curl -s -N -u test:test "$LIVE/jmap/eventsource/?types=*&closeafter=state&ping=0" >"$out" &
@@ -100,8 +107,14 @@ eventsource() {
   for _ in $(seq 1 100); do grep -q StateChange "$out" && break; sleep 0.05; done
   kill "$cpid" 2>/dev/null
   grep -q '"@type":"StateChange"' "$out" || { cat "$out"; return 1; }
+  traced 'sse < push state  test: '
 }
 check "EventSource StateChange arrives through the relay" eventsource
+websocket() {
+  python3 tools/interop/ws-flow.py "$LIVE" || return 1
+  traced 'ws > Request r1 Mailbox/get' 'ws < Response r1 Mailbox/get' 'ws < push state  test: Mailbox=' 'ws < close 4000'
+}
+check "JMAP over WebSocket through the relay: answers, push, close code, traced" websocket
 
 # Faults against a real server: serverFail on Email/set before Cyrus sees it leaves the
 # mailbox unchanged; after it ran, Cyrus has the draft although the client was told it failed.

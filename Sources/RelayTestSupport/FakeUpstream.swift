@@ -3,7 +3,8 @@ import JMAPRelay
 import Synchronization
 
 /// An in-process HTTP/1.1 server on 127.0.0.1 port 0 that plays a JMAP server in tests: it
-/// serves a session, answers API calls through a handler, and can misbehave on demand
+/// serves a session, answers API calls through a handler, streams events, speaks JMAP over
+/// WebSocket, and can misbehave on demand
 /// (refuse, reset, hang, send garbage), the way a real server has a bad day.
 public final class FakeUpstream: Sendable {
     /// What to do with one request.
@@ -16,6 +17,10 @@ public final class FakeUpstream: Sendable {
         case close
         /// Never answer (until the server stops).
         case hang
+        /// Send the head, then a chunked body piece by piece as `next` returns it (nil ends it).
+        case stream(status: Int, headers: HTTPHeaders, next: @Sendable () -> [UInt8]?)
+        /// Accept a WebSocket upgrade and speak JMAP over it (RFC 8887), answering calls with `api`.
+        case webSocket(subprotocol: String?, api: @Sendable (String, JSONValue, String) -> JSONValue)
     }
 
     /// The handler type: request head and body in, reply out.
@@ -26,6 +31,10 @@ public final class FakeUpstream: Sendable {
     private let stopped = Atomic(false)
     private let received = Mutex<[HTTPRequestHead]>([])
     private let open = Mutex<[Socket]>([])
+    let closeCodes = Mutex<[UInt16]>([])
+
+    /// Status codes of the WebSocket close frames received so far.
+    public var webSocketCloseCodes: [UInt16] { closeCodes.withLock { $0 } }
 
     /// The port it listens on.
     public let port: Int
@@ -97,6 +106,12 @@ public final class FakeUpstream: Sendable {
                         case .hang:
                             while !stopped.load(ordering: .acquiring), (try? conn.read(max: 1024))?.isEmpty == false {}
                             return
+                        case .stream(let status, let headers, let next):
+                            try writeStream(conn, status: status, headers: headers, next: next)
+                            return
+                        case .webSocket(let subprotocol, let api):
+                            try serveWebSocket(conn, request: h, leftover: parser.takeRemaining(), subprotocol: subprotocol, api: api)
+                            return
                         }
                     }
                 }
@@ -116,6 +131,7 @@ extension FakeUpstream {
     /// a blob id and downloads return the blob id's bytes.
     public static func jmap(
         session: JSONValue? = nil,
+        eventStream: FakeEventStream? = nil,
         api: @escaping @Sendable (_ method: String, _ args: JSONValue, _ callId: String) -> JSONValue = FakeUpstream.echo
     ) throws -> FakeUpstream {
         let portBox = Mutex(0)
@@ -143,6 +159,12 @@ extension FakeUpstream {
             case ("POST", _) where path.hasPrefix("/jmap/upload/"):
                 let blob: JSONValue = ["accountId": "u1", "blobId": .string("B\(body.count)"), "size": .int(body.count), "type": .string(head.headers["content-type"] ?? "")]
                 return .respond(status: 201, headers: ["Content-Type": "application/json"], body: blob.serialized())
+            case ("GET", "/jmap/ws/") where head.headers.tokens(for: "upgrade").contains("websocket"):
+                return .webSocket(subprotocol: "jmap", api: api)
+            case ("GET", "/jmap/eventsource/") where eventStream != nil:
+                var headers: HTTPHeaders = ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"]
+                for f in eventStream!.extraHeaders { headers.add(f.name, f.value) }
+                return .stream(status: 200, headers: headers, next: { eventStream!.next() })
             case ("GET", _) where path.hasPrefix("/jmap/download/"):
                 return .respond(status: 200, headers: ["Content-Type": "application/octet-stream"], body: Array(path.utf8))
             default:

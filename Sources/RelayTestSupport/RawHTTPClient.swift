@@ -60,6 +60,38 @@ public final class RawHTTPClient: @unchecked Sendable {
         }
     }
 
+    /// Reads a response head only; its body is then read with `readBodyPiece()` as it streams.
+    public func readHead(to method: String = "GET") throws -> HTTPResponseHead {
+        parser.expectResponse(to: method)
+        while true {
+            if let part = try parser.next(), case .head(let h) = part { return h }
+            let chunk = try socket.read(max: 64 * 1024)
+            if chunk.isEmpty { throw ClosedBeforeResponse() }
+            parser.append(Array(chunk))
+        }
+    }
+
+    /// The next piece of a streamed body, as soon as it arrives; nil at its end.
+    public func readBodyPiece() throws -> [UInt8]? {
+        while true {
+            if let part = try parser.next() {
+                switch part {
+                case .body(let b): if !b.isEmpty { return Array(b) }
+                case .end: return nil
+                case .head: continue
+                }
+                continue
+            }
+            let chunk = try socket.read(max: 64 * 1024)
+            if chunk.isEmpty {
+                parser.appendEOF()
+                if let part = try parser.next(), case .end = part { return nil }
+                throw ClosedBeforeResponse()
+            }
+            parser.append(Array(chunk))
+        }
+    }
+
     /// Whether the server closed the connection (reads end of stream within the timeout).
     public func isClosedByPeer() -> Bool {
         guard let b = try? socket.read(max: 1) else { return true }

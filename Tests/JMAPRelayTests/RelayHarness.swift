@@ -42,12 +42,29 @@ final class RelayHarness: Sendable {
         }
     }
 
+    /// Waits (at most 10 s) for a trace line containing `text`; returns it.
+    @discardableResult
+    func waitForTrace(containing text: String) -> String? { lines.wait { $0.contains(text) } }
+
     func stop() { relay.stop() }
 }
 
 /// Lines collected from several threads.
 final class Lines: Sendable {
     private let m = Mutex<[String]>([])
-    func append(_ s: String) { m.withLock { $0.append(s) } }
+    private let added = DispatchSemaphore(value: 0)
+    func append(_ s: String) {
+        m.withLock { $0.append(s) }
+        added.signal()
+    }
     var all: [String] { m.withLock { $0 } }
+
+    /// The first line matching `predicate`, waiting for new lines for at most 10 s in all.
+    func wait(for predicate: (String) -> Bool) -> String? {
+        let deadline = DispatchTime.now() + 10
+        while true {
+            if let l = all.first(where: predicate) { return l }
+            guard added.wait(timeout: deadline) == .success else { return nil }
+        }
+    }
 }

@@ -39,6 +39,15 @@ final class ExchangeObservers: Sendable {
         }
     }
 
+    /// A line for a message inside a WebSocket or an EventSource stream.
+    func emitPush(_ r: PushTraceRecord) {
+        switch traceMode {
+        case .off: return
+        case .text: sink.emit(TraceFormatter.text(r))
+        case .json: sink.emit(TraceFormatter.json(r))
+        }
+    }
+
     func emitExchange(_ e: Exchange) {
         ring.withLock { $0.append(e) }
         for o in extra.withLock({ $0 }) { o(e) }

@@ -68,8 +68,13 @@ final class Pipeline: Sendable {
                 head.headers, origin: route.origin, upgrading: upgrading, authorization: config.injectedAuthorization))
         switch draft.kind {
         case .session, .api: HeaderPolicy.restrictAcceptEncoding(&upHead.headers)
-        case .eventSource: upHead.headers.set("Accept-Encoding", "identity")
+        case _ where Self.isEventStreamRequest(head, kind: draft.kind): upHead.headers.set("Accept-Encoding", "identity")
         default: break
+        }
+        if upgrading, WebSocketHandshake.isWebSocket(head.headers) {
+            // Compressed frames could not be read for the trace: the offer is dropped and both
+            // ends talk uncompressed (a server may only accept extensions that were offered).
+            WebSocketHandshake.stripCompression(&upHead.headers)
         }
 
         // JMAP API bodies are read whole (bounded) so their method calls can be traced.
@@ -144,7 +149,14 @@ final class Pipeline: Sendable {
                 "Location", routing.rewriteLocation(loc, requestURL: requestURL, rewriter: rewriter, isSession: draft.kind == .session))
         }
         if up.head.status == 101 {
-            return RelayResponse(head: head, body: BufferedBody.empty(), upgraded: up.upgraded)
+            var r = RelayResponse(head: head, body: BufferedBody.empty(), upgraded: up.upgraded)
+            if WebSocketHandshake.isWebSocket(up.head.headers) { r.webSocketSeq = draft.seq }
+            return r
+        }
+        if Self.isEventStreamRequest(draft.request, kind: draft.kind), head.status == 200,
+            draft.kind == .eventSource || head.headers["content-type"]?.lowercased().hasPrefix("text/event-stream") == true
+        {
+            return eventStreamResponse(up, head: head, draft: draft)
         }
         switch draft.kind {
         case .session where head.status == 200:

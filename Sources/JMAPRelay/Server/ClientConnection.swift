@@ -57,7 +57,12 @@ final class ClientConnection: @unchecked Sendable {
                 let outcome = writer.write(response)
                 response.completion?(outcome.completion)
                 if let upstreamSide = response.upgraded, outcome.completion.error == nil {
-                    Tunnel(client: socket, clientPrefix: parser.takeRemaining(), upstream: upstreamSide).run()
+                    var tunnel = Tunnel(client: socket, clientPrefix: parser.takeRemaining(), upstream: upstreamSide)
+                    if let seq = response.webSocketSeq {
+                        let observers = pipeline.observers
+                        tunnel.observer = WebSocketTraceObserver(seq: seq) { observers.emitPush($0) }
+                    }
+                    tunnel.run()
                     return
                 }
                 if !outcome.keepAlive { return }

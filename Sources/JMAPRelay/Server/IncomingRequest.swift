@@ -51,6 +51,11 @@ public struct RelayResponse: Sendable {
     public var bytesPerSecond: Int?
     /// Called once the response is written or writing failed.
     public var completion: (@Sendable (ResponseCompletion) -> Void)?
+    /// Send the head at once instead of with the first body piece (an event stream may send
+    /// nothing for a long time, and the client waits for the head to report the stream open).
+    var flushHead = false
+    /// For a WebSocket `101`: the exchange number its frames are traced under.
+    var webSocketSeq: Int?
 
     public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any ByteStream)? = nil) {
         self.head = head

@@ -54,6 +54,10 @@ struct ResponseWriter {
                 try socket.write(out)
                 return Outcome(completion: ResponseCompletion(bytesSent: 0, error: nil), keepAlive: keep)
             }
+            if response.flushHead {
+                try socket.write(out)
+                out.removeAll(keepingCapacity: true)
+            }
             let throttle = response.bytesPerSecond.map { Throttle(bytesPerSecond: $0) }
             while let piece0 = try response.body.read() {
                 var piece = piece0

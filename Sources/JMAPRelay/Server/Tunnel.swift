@@ -2,25 +2,34 @@ import Foundation
 import RelayCore
 
 /// Relays raw bytes both ways after a `101 Switching Protocols` until either side closes.
-/// The WebSocket relay builds on this with a frame parser; bytes are never altered here.
+/// Bytes are never altered. An observer (the WebSocket trace) sees each piece just before it
+/// is forwarded, so what it reports keeps causal order: a request is seen before the upstream
+/// can have answered it.
 struct Tunnel {
     let client: Socket
     /// Bytes the client sent after its upgrade request, already read.
     let clientPrefix: [UInt8]
     let upstream: any ByteStream
+    /// Sees each piece before it is forwarded; nil for a plain byte tunnel.
+    var observer: (any TunnelObserver)?
 
     func run() {
         client.setReadTimeout(nil)
         let upstream = self.upstream
         let client = self.client
         let prefix = clientPrefix
+        let observer = self.observer
         let up = Thread {
             defer { upstream.close() }
             do {
-                if !prefix.isEmpty { try upstream.write(prefix) }
+                if !prefix.isEmpty {
+                    observer?.clientSent(prefix[...])
+                    try upstream.write(prefix)
+                }
                 while true {
                     let b = try client.read(max: 64 * 1024)
                     if b.isEmpty { return }
+                    observer?.clientSent(b)
                     try upstream.write(b)
                 }
             } catch {}
@@ -30,6 +39,7 @@ struct Tunnel {
             while true {
                 let b = try upstream.read(max: 64 * 1024)
                 if b.isEmpty { break }
+                observer?.upstreamSent(b)
                 try client.write(b)
             }
         } catch {}
@@ -37,4 +47,13 @@ struct Tunnel {
         client.shutdownRead()
         upstream.close()
     }
+}
+
+/// Looks at the bytes crossing a tunnel. Each method is called from one thread only (one per
+/// direction), just before the bytes are forwarded; it must be quick and must not block.
+protocol TunnelObserver: Sendable {
+    /// Bytes the client sent towards the upstream.
+    func clientSent(_ bytes: ArraySlice<UInt8>)
+    /// Bytes the upstream sent towards the client.
+    func upstreamSent(_ bytes: ArraySlice<UInt8>)
 }

@@ -1,4 +1,5 @@
 import COpenSSL
+import Foundation
 import RelayCore
 
 /// TLS settings for upstream connections.
@@ -41,12 +42,16 @@ public final class TLSContext: @unchecked Sendable {
 }
 
 /// A TLS client connection over a connected socket: SNI, certificate and host-name
-/// verification on unless the context says insecure. Owned by one thread at a time.
+/// verification on unless the context says insecure. Owned by one thread at a time, except
+/// after `startDuplex()`: then one thread may read while another writes (a WebSocket tunnel).
 public final class TLSStream: ByteStream, @unchecked Sendable {
     private let ssl: OpaquePointer
     private let socket: Socket
     private let origin: String
     private var closed = false
+    /// Serialises OpenSSL calls in duplex mode (one `SSL` must not be used by two threads at once).
+    private let lock = NSLock()
+    private var duplex = false
 
     public init(socket: Socket, serverName: String, context: TLSContext, originDescription: String) throws {
         guard let ssl = SSL_new(context.ctx) else {
@@ -84,12 +89,36 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
         SSL_free(ssl)
     }
 
+    /// Lets one thread read while another writes. OpenSSL forbids concurrent calls on one
+    /// connection, so each call takes a lock; a reader waits for data without holding it, and
+    /// a short socket read timeout bounds how long a read of a half-arrived record holds it.
+    /// Call before the second thread starts.
+    public func startDuplex() {
+        duplex = true
+        socket.setReadTimeout(.milliseconds(20))
+    }
+
     public func read(max: Int) throws -> ArraySlice<UInt8> {
         var buf = [UInt8](repeating: 0, count: max)
-        ERR_clear_error()
-        let n = buf.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32(clamping: $0.count)) }
-        if n > 0 { return buf[0..<Int(n)] }
-        let err = SSL_get_error(ssl, n)
+        while true {
+            if duplex {
+                let buffered = lock.withLock { SSL_pending(ssl) > 0 || SSL_has_pending(ssl) == 1 }
+                if !buffered { _ = socket.waitReadable(timeout: nil) }
+                lock.lock()
+            }
+            ERR_clear_error()
+            let n = buf.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32(clamping: $0.count)) }
+            let err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, n)
+            if duplex { lock.unlock() }
+            if n > 0 { return buf[0..<Int(n)] }
+            if duplex, err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE { continue }
+            return try readFailed(err)
+        }
+    }
+
+    /// The end of the stream or an error; OpenSSL's error queue is per thread, so it can be
+    /// read after the lock is released.
+    private func readFailed(_ err: Int32) throws -> ArraySlice<UInt8> {
         if err == SSL_ERROR_ZERO_RETURN { return [] }
         if err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE {
             throw UpstreamError(.timeout, origin: origin, detail: "no answer within the timeout")
@@ -104,14 +133,18 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         var off = 0
         while off < bytes.count {
+            if duplex { lock.lock() }
             ERR_clear_error()
             let n = SSL_write(ssl, bytes.baseAddress! + off, Int32(clamping: bytes.count - off))
+            if duplex { lock.unlock() }
             if n <= 0 { throw UpstreamError(.reset, origin: origin, detail: "TLS write: \(Self.lastError())") }
             off += Int(n)
         }
     }
 
     public func close() {
+        if duplex { lock.lock() }
+        defer { if duplex { lock.unlock() } }
         if closed { return }
         closed = true
         SSL_shutdown(ssl)

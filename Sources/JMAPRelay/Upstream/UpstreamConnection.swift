@@ -78,6 +78,8 @@ final class UpstreamConnection: @unchecked Sendable {
     /// Bytes after a `101` response head, and the stream to continue on.
     func takeUpgraded() -> any ByteStream {
         let rest = parser.takeRemaining()
+        // A tunnel reads and writes from two threads at once.
+        (stream as? TLSStream)?.startDuplex()
         return rest.isEmpty ? stream : PrefixedStream(prefix: rest, stream: stream)
     }
 

@@ -1,0 +1,62 @@
+import RelayCore
+
+extension Pipeline {
+    /// Whether a request opens an EventSource stream: the session's `eventSourceUrl`, or any
+    /// request that accepts `text/event-stream` (before a session named the endpoint).
+    static func isEventStreamRequest(_ head: HTTPRequestHead, kind: EndpointKind) -> Bool {
+        kind == .eventSource || (head.method == "GET" && (head.headers["accept"]?.contains("text/event-stream") ?? false))
+    }
+
+    /// Streams an EventSource answer to the client event by event, tracing each `state` event.
+    /// The relay asked upstream for `identity`, so a `Content-Encoding` on the answer is a false
+    /// label (Cyrus sends `gzip` on a plain stream) and is removed: the client would otherwise
+    /// try to inflate plain text.
+    func eventStreamResponse(_ up: UpstreamResponse, head: HTTPResponseHead, draft: ExchangeDraft) -> RelayResponse {
+        var head = head
+        let labelled = head.headers.tokens(for: "content-encoding").contains { $0 != "identity" }
+        head.headers.remove("content-encoding")
+        let observers = self.observers
+        let log = self.log
+        let seq = draft.seq
+        let target = draft.request.target
+        let tap = EventStreamTap(up.body, checkForGzip: labelled) { event in
+            guard event.type == "state" else { return }
+            let summary = PushSummary.stateChange(json: Array(event.data.utf8)) ?? "push state  (unreadable: not a StateChange)"
+            observers.emitPush(PushTraceRecord(seq: seq, kind: .eventSource, direction: .toClient, type: "state", summary: summary))
+        } onGzip: {
+            log.warning("#\(seq) \(target): the event stream is really gzip although identity was asked for; it reaches the client undecoded")
+        }
+        var r = RelayResponse(head: head, body: tap)
+        r.flushHead = true
+        return r
+    }
+}
+
+/// Passes an event stream through piece by piece, unchanged, while parsing its events.
+final class EventStreamTap: BodySource, @unchecked Sendable {
+    // Owned by the thread writing the response.
+    private let inner: any BodySource
+    private var parser = ServerSentEventParser()
+    private var checkForGzip: Bool
+    private let onEvent: (ServerSentEvent) -> Void
+    private let onGzip: () -> Void
+
+    init(_ inner: any BodySource, checkForGzip: Bool, onEvent: @escaping (ServerSentEvent) -> Void, onGzip: @escaping () -> Void) {
+        self.inner = inner
+        self.checkForGzip = checkForGzip
+        self.onEvent = onEvent
+        self.onGzip = onGzip
+    }
+
+    var knownLength: Int? { inner.knownLength }
+
+    func read() throws -> ArraySlice<UInt8>? {
+        guard let piece = try inner.read() else { return nil }
+        if checkForGzip, !piece.isEmpty {
+            checkForGzip = false
+            if piece.starts(with: [0x1F, 0x8B]) { onGzip() }
+        }
+        for e in parser.feed(piece) { onEvent(e) }
+        return piece
+    }
+}

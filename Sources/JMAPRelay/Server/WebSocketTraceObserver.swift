@@ -1,0 +1,59 @@
+import RelayCore
+
+/// Reads the WebSocket frames crossing a tunnel, in both directions, and traces the JMAP inside
+/// (RFC 8887): requests, their responses, push enable/disable, state changes, closes. It only
+/// reads: the tunnel forwards the bytes as they came, right after this has looked at them. When a direction stops making sense
+/// (a framing error, a compressed frame) that direction is traced no further.
+final class WebSocketTraceObserver: TunnelObserver {
+    /// One direction's decoding state.
+    private struct Watch {
+        var parser = WebSocketFrameParser()
+        var assembler = WebSocketMessageAssembler()
+        var stopped = false
+    }
+
+    private let tracer: Locked<JMAPWebSocketTracer>
+    private let toUpstream = Locked(Watch())
+    private let toClient = Locked(Watch())
+    private let emit: @Sendable (PushTraceRecord) -> Void
+    private let startNanos: UInt64
+
+    /// - Parameters:
+    ///   - seq: the number of the upgrade exchange, repeated on each line.
+    ///   - emit: where trace records go.
+    init(seq: Int, emit: @escaping @Sendable (PushTraceRecord) -> Void) {
+        tracer = Locked(JMAPWebSocketTracer(seq: seq))
+        self.emit = emit
+        startNanos = MonotonicClock.nanos()
+    }
+
+    func clientSent(_ bytes: ArraySlice<UInt8>) { observe(bytes, direction: .toUpstream, watch: toUpstream) }
+
+    func upstreamSent(_ bytes: ArraySlice<UInt8>) { observe(bytes, direction: .toClient, watch: toClient) }
+
+    private func observe(_ bytes: ArraySlice<UInt8>, direction: PushTraceRecord.Direction, watch: Locked<Watch>) {
+        var outputs: [WebSocketMessageAssembler.Output] = []
+        let failure: String? = watch.withLock { w -> String? in
+            guard !w.stopped else { return nil }
+            w.parser.append(bytes)
+            do {
+                while let frame = try w.parser.next() {
+                    if frame.rsv1 {
+                        w.stopped = true
+                        return "a compressed frame (an extension the relay did not offer was used)"
+                    }
+                    if let out = try w.assembler.push(frame) { outputs.append(out) }
+                }
+            } catch {
+                w.stopped = true
+                return "\(error)"
+            }
+            return nil
+        }
+        let atMs = MonotonicClock.ms(from: startNanos)
+        for out in outputs {
+            if let r = tracer.withLock({ $0.record(out, direction: direction, atMs: atMs) }) { emit(r) }
+        }
+        if let failure { emit(tracer.withLock { $0.unreadable(failure, direction: direction) }) }
+    }
+}

@@ -1,0 +1,57 @@
+import JMAPRelay
+import RelayTestSupport
+import Testing
+
+/// EventSource (RFC 8620 §7.3) through the relay: events arrive one by one, not held back.
+@Suite struct EventSourceRelayTests {
+    static let change1 = ServerSentEvent(event: "state", data: #"{"@type":"StateChange","changed":{"u1":{"Email":"s2"}}}"#, id: "42")
+    static let change2 = ServerSentEvent(event: "state", data: #"{"@type":"StateChange","changed":{"u1":{"Email":"s3","Mailbox":"m9"}}}"#, id: "43")
+
+    /// Reads the stream until the parser has produced one more event.
+    func readEvent(_ c: RawHTTPClient, _ parser: inout ServerSentEventParser) throws -> ServerSentEvent? {
+        while let piece = try c.readBodyPiece() {
+            if let e = parser.feed(piece).first { return e }
+        }
+        return nil
+    }
+
+    @Test func streamsEventByEventWithoutAFalseGzipLabel() throws {
+        // Cyrus labels its plain event stream `Content-Encoding: gzip`.
+        let stream = FakeEventStream(extraHeaders: ["Content-Encoding": "gzip"])
+        let up = try FakeUpstream.jmap(eventStream: stream)
+        defer { up.stop() }
+        let h = try RelayHarness(upstream: up.baseURL)
+        defer { h.stop() }
+        let c = try h.client()
+        _ = try c.request("GET", "/jmap/session")
+
+        var head = HTTPRequestHead(method: "GET", target: "/jmap/eventsource/?types=*&closeafter=no&ping=0", headers: [
+            "Host": "127.0.0.1", "Accept": "text/event-stream", "Last-Event-ID": "41", "Accept-Encoding": "gzip",
+        ])
+        head.version = .http11
+        var out: [UInt8] = []
+        HTTPSerializer.write(head, into: &out)
+        try c.send(out)
+        // The head arrives before any event exists.
+        let response = try c.readHead()
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "text/event-stream")
+        #expect(response.headers["content-encoding"] == nil)
+        let seen = try #require(up.requests.last)
+        #expect(seen.headers["last-event-id"] == "41")
+        #expect(seen.headers["accept-encoding"] == "identity")
+
+        var parser = ServerSentEventParser()
+        stream.send(Self.change1)
+        #expect(try readEvent(c, &parser) == Self.change1)
+        // Event 2 is only created once the client holds event 1.
+        stream.send(Self.change2)
+        #expect(try readEvent(c, &parser) == Self.change2)
+        stream.end()
+        #expect(try readEvent(c, &parser) == nil)
+
+        #expect(h.waitForTrace(containing: "sse < push state  u1: Email=s2")?.hasPrefix("#2 ") == true)
+        #expect(h.waitForTrace(containing: "sse < push state  u1: Email=s3 Mailbox=m9") != nil)
+        #expect(h.waitForTrace(containing: "GET /jmap/eventsource/") != nil)
+    }
+}
