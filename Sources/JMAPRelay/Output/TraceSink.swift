@@ -3,7 +3,7 @@ import Synchronization
 
 /// Writes trace lines to stdout without making the exchange wait for the terminal: lines are
 /// appended to a buffer under a lock and a writer thread flushes it. A line reaches stdout
-/// within a few milliseconds; under load many lines go out in one write.
+/// within about two milliseconds; under load many lines go out in one write.
 final class TraceSink: Sendable {
     private struct State {
         var pending: [UInt8] = []
@@ -54,6 +54,9 @@ final class TraceSink: Sendable {
     private func writerLoop() {
         while true {
             wake.wait()
+            // Let lines gather for a moment: under load one write carries hundreds of them,
+            // and the exchanges' threads are not woken by a writer per line.
+            if !state.withLock({ $0.closed }) { Thread.sleep(forTimeInterval: 0.002) }
             let (bytes, closed) = state.withLock { s -> ([UInt8], Bool) in
                 let b = s.pending
                 s.pending.removeAll(keepingCapacity: true)

@@ -12,6 +12,8 @@ final class ClientConnection: @unchecked Sendable {
     private var parser: HTTPRequestParser
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private let busy = Atomic(false)
+    /// Asked once per connection, not once per request.
+    private lazy var peerIsLoopback = socket.isPeerLoopback
 
     init(socket: Socket, pipeline: Pipeline, config: RelayConfiguration) {
         self.socket = socket
@@ -42,7 +44,7 @@ final class ClientConnection: @unchecked Sendable {
             defer { busy.store(false, ordering: .releasing) }
             let body = ClientBodySource(connection: self, head: head, framing: parser.framing)
             let request = IncomingRequest(
-                head: head, body: body, fromLoopback: socket.isPeerLoopback, arrivalNanos: MonotonicClock.nanos())
+                head: head, body: body, fromLoopback: peerIsLoopback, arrivalNanos: MonotonicClock.nanos())
             let reply = pipeline.handle(request)
             switch reply {
             case .reset:

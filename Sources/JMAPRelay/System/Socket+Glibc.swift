@@ -39,6 +39,8 @@ public struct SocketError: Error, Sendable, CustomStringConvertible {
 /// which another thread may call to unblock a reader.
 public final class Socket: ByteStream, @unchecked Sendable {
     public let fd: Int32
+    /// The read timeout last set, in microseconds (-1: never set); only the owning thread sets it.
+    private var currentReadTimeout = -1
     private let closed = Atomic(false)
 
     init(fd: Int32) { self.fd = fd }
@@ -184,7 +186,12 @@ public final class Socket: ByteStream, @unchecked Sendable {
     // MARK: Options
 
     /// Blocking reads give up after `d` (nil: never).
-    public func setReadTimeout(_ d: Duration?) { setTimeout(SO_RCVTIMEO, d) }
+    public func setReadTimeout(_ d: Duration?) {
+        let us = d.map { max(1, $0.microseconds) } ?? 0
+        guard us != currentReadTimeout else { return }  // one setsockopt less per request
+        currentReadTimeout = us
+        setTimeout(SO_RCVTIMEO, d)
+    }
 
     /// Blocking writes give up after `d` (nil: never).
     public func setWriteTimeout(_ d: Duration?) { setTimeout(SO_SNDTIMEO, d) }
