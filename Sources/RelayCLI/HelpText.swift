@@ -55,19 +55,7 @@ enum HelpText {
           --redact <json-path>    Also mask this JSON path in recorded bodies, e.g.
                                   '$.accounts.*.name' or '$..bodyValues'. Repeatable.
           --pseudonymize          Replace e-mail addresses and names with stable fakes.
-          --fault <spec>          Inject a fault, e.g. 'call=Email/set action=method-error:serverFail
-                                  nth=1' or 'path=/jmap/api* action=status:503 retry-after=2
-                                  first=2'. Repeatable. See FAULTS below.
-          --faults <file>         Load fault rules from a file: JSON ({"seed":42,"rules":[…]}) or
-                                  one spec per line.
-          --seed <n>              Seed for probability=… faults: the same seed and traffic give
-                                  the same faults. (default: 0)
-          --limits <mode>         strict: enforce the session's own advertised limits
-                                  (maxCallsInRequest, maxObjectsInGet, …) on every request, as
-                                  a strict server would. (default: off)
-          --lint                  Check every exchange against the lint rules ('jmap-relay help
-                                  lint') and print findings under its trace line.
-          --lint-ignore <id>      Switch a lint rule off (implies --lint). Repeatable.
+        \(faultAndLintOptions)
           -h, --help              Show help information.
 
         FAULTS:
@@ -115,19 +103,7 @@ enum HelpText {
           --listen <host:port>    Where to listen. Port 0 picks a free port. (default:
                                   127.0.0.1:8470)
           --trace <format>        text, json or off. (default: text)
-          --fault <spec>          Inject a fault, e.g. 'call=Email/set action=method-error:serverFail
-                                  nth=1' or 'path=/jmap/api* action=status:503 retry-after=2
-                                  first=2'. Repeatable. See FAULTS below.
-          --faults <file>         Load fault rules from a file: JSON ({"seed":42,"rules":[…]}) or
-                                  one spec per line.
-          --seed <n>              Seed for probability=… faults: the same seed and traffic give
-                                  the same faults. (default: 0)
-          --limits <mode>         strict: enforce the session's own advertised limits
-                                  (maxCallsInRequest, maxObjectsInGet, …) on every request, as
-                                  a strict server would. (default: off)
-          --lint                  Check every exchange against the lint rules ('jmap-relay help
-                                  lint') and print findings under its trace line.
-          --lint-ignore <id>      Switch a lint rule off (implies --lint). Repeatable.
+        \(faultAndLintOptions)
           -h, --help              Show help information.
 
           Faults work as in 'serve' (see 'jmap-relay help serve'); a method-error before the
@@ -193,6 +169,23 @@ enum HelpText {
         OPTIONS:
           -o, --output <file>     Write the HAR here. (default: stdout)
           -h, --help              Show help information.
+        """
+
+    /// The fault and lint options `serve` and `replay` share.
+    static let faultAndLintOptions = """
+          --fault <spec>          Inject a fault, e.g. 'call=Email/set action=method-error:serverFail
+                                  nth=1' or 'path=/jmap/api* action=status:503 retry-after=2
+                                  first=2'. Repeatable. See FAULTS in 'help serve'.
+          --faults <file>         Load fault rules from a file: JSON ({"seed":42,"rules":[…]}) or
+                                  one spec per line.
+          --seed <n>              Seed for probability=… faults: the same seed and traffic give
+                                  the same faults. (default: 0)
+          --limits <mode>         strict: enforce the session's own advertised limits
+                                  (maxCallsInRequest, maxObjectsInGet, …) on every request, as
+                                  a strict server would. (default: off)
+          --lint                  Check every exchange against the lint rules ('jmap-relay help
+                                  lint') and print findings under its trace line.
+          --lint-ignore <id>      Switch a lint rule off (implies --lint). Repeatable.
         """
 
     static func text(for command: String?) -> String? {

@@ -13,10 +13,11 @@ func binary() -> URL {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
 }
 
-func run(_ args: [String], stdin: Bool = false) throws -> (code: Int32, out: String, err: String) {
+func run(_ args: [String], in directory: URL? = nil) throws -> (code: Int32, out: String, err: String) {
     let p = Process()
     p.executableURL = binary()
     p.arguments = args
+    if let directory { p.currentDirectoryURL = directory }
     let out = Pipe()
     let err = Pipe()
     p.standardOutput = out
@@ -26,6 +27,40 @@ func run(_ args: [String], stdin: Bool = false) throws -> (code: Int32, out: Str
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// The repository's root, for shipped files.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The built binary started with `args` (which must listen on port 0), stopped with SIGINT.
+final class RunningRelay {
+    let process = Process()
+    let port: Int
+
+    init(_ args: [String]) throws {
+        process.executableURL = binary()
+        process.arguments = args
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        guard let port = announcedPort(err) else {
+            process.terminate()
+            throw RelayDidNotStart()
+        }
+        self.port = port
+    }
+
+    /// Interrupts the relay and returns its exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning { process.interrupt() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { stop() }
+
+    struct RelayDidNotStart: Error {}
 }
 
 /// Reads a relay's stderr until the start-up line and returns the port it names.
@@ -77,37 +112,22 @@ private func announcedPort(_ err: Pipe) -> Int? {
     }
 
     @Test func strictReplayExitsNonZeroAfterAMiss() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let p = Process()
-        p.executableURL = binary()
-        p.arguments = ["replay", root.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0", "--strict", "--trace", "off"]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        // Wait for the start-up line that names the port.
-        let port = try #require(announcedPort(err))
-        let c = try RawHTTPClient(port: port)
+        let relay = try RunningRelay([
+            "replay", repositoryRoot.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0", "--strict",
+            "--trace", "off",
+        ])
+        let c = try RawHTTPClient(port: relay.port)
         let r = try c.request("POST", "/jmap/", body: Array(#"{"using":[],"methodCalls":[["Nothing/recorded",{},"0"]]}"#.utf8))
         #expect(r.head.status == 500)
-        p.interrupt()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 1)
+        #expect(relay.stop() == 1)
     }
 
     @Test func faultsWorkInReplay() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let p = Process()
-        p.executableURL = binary()
-        p.arguments = ["replay", root.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0",
-                       "--trace", "off", "--fault", "call=Mailbox/query action=method-error:serverFail"]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        defer {
-            p.interrupt()
-            p.waitUntilExit()
-        }
-        let port = try #require(announcedPort(err))
+        let relay = try RunningRelay([
+            "replay", repositoryRoot.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0",
+            "--trace", "off", "--fault", "call=Mailbox/query action=method-error:serverFail",
+        ])
+        let port = relay.port
         let c = try RawHTTPClient(port: port)
         _ = try c.request("GET", "/jmap")
         let query = #"{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Mailbox/query",{"accountId":"test","filter":{"role":"drafts"}},"0"]]}"#
@@ -120,19 +140,11 @@ private func announcedPort(_ err: Pipe) -> Int? {
     @Test func replayForwardsMissesWhenAsked() throws {
         let up = try FakeUpstream.jmap()
         defer { up.stop() }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let p = Process()
-        p.executableURL = binary()
-        p.arguments = ["replay", root.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0",
-                       "--trace", "off", "--on-miss", "forward", "--upstream", up.baseURL]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        defer {
-            p.interrupt()
-            p.waitUntilExit()
-        }
-        let port = try #require(announcedPort(err))
+        let relay = try RunningRelay([
+            "replay", repositoryRoot.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0",
+            "--trace", "off", "--on-miss", "forward", "--upstream", up.baseURL,
+        ])
+        let port = relay.port
         let c = try RawHTTPClient(port: port)
         _ = try c.request("GET", "/jmap")
         // Recorded: answered from the file. Not recorded: answered by the live upstream.

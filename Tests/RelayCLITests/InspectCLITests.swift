@@ -5,30 +5,10 @@ import Testing
 
 /// `inspect` and `export-har` on the built binary.
 @Suite struct InspectCLITests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func binary() -> URL {
-        let bundleDir = Bundle.main.bundleURL
-        let candidates = [bundleDir.appendingPathComponent("debug/jmap-relay"), bundleDir.appendingPathComponent("jmap-relay"),
-                          bundleDir.deletingLastPathComponent().appendingPathComponent("jmap-relay"),
-                          root.appendingPathComponent(".build/debug/jmap-relay")]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }
+    static let root = repositoryRoot
 
     static func run(_ args: [String]) throws -> (code: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = binary()
-        p.arguments = args
-        p.currentDirectoryURL = root
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try RelayCLITests.run(args, in: root)
     }
 
     static func golden(_ name: String) throws -> String {
