@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import JMAPRelay
 import RelayTestSupport
@@ -227,6 +228,34 @@ import Testing
             h.waitForExchanges(5)
             #expect(h.traceLines.contains { $0.contains("[fault: r1 limit:maxCallsInRequest=1]") })
         }
+    }
+
+    @Test func concurrentRequestsOverTheLimitAreRefused() throws {
+        let arrived = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let up = try FakeUpstream.jmap { method, args, _ in
+            if method == "Slow/call" {
+                arrived.signal()
+                release.wait()
+            }
+            return args
+        }
+        defer { up.stop() }
+        let h = try RelayHarness(upstream: up.baseURL) { $0.faults = [try! FaultSpec.parse("action=limit:maxConcurrentRequests=1")] }
+        defer { h.stop() }
+        let a = try h.client()
+        let b = try h.client()
+        _ = try a.request("GET", "/jmap/session")
+        let slow = Self.api(#"["Slow/call",{},"0"]"#)
+        try a.send(Array("POST /jmap/api/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(slow.count)\r\n\r\n".utf8) + slow)
+        arrived.wait()
+        let refused = try b.request("POST", "/jmap/api/", headers: Self.json, body: Self.api(#"["Core/echo",{},"0"]"#))
+        #expect(refused.head.status == 400)
+        #expect(refused.json?["limit"] == "maxConcurrentRequests")
+        release.signal()
+        #expect(try a.readResponse(to: "POST").head.status == 200)
+        // The slot is free again.
+        #expect(try b.request("POST", "/jmap/api/", headers: Self.json, body: Self.api(#"["Core/echo",{},"0"]"#)).head.status == 200)
     }
 
     @Test func strictLimitsApplyTheSessionsOwn() throws {

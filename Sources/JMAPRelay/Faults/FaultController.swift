@@ -1,4 +1,5 @@
 import RelayCore
+import Synchronization
 
 /// The relay's fault rules while it runs: loaded from the configuration, changed through the
 /// control API or from a test (`relay.faults.add("call=Email/set action=method-error:serverFail")`).
@@ -6,6 +7,8 @@ import RelayCore
 public final class FaultController: Sendable {
     private let book: Locked<FaultBook>
     private let learned = Locked(Learned())
+    /// API requests in flight, counted only while `maxConcurrentRequests` is enforced.
+    private let inFlight = Atomic(0)
     /// Whether the session's own advertised limits are enforced (`--limits strict`).
     public let strictLimits: Bool
 
@@ -70,6 +73,16 @@ public final class FaultController: Sendable {
         }
         return limits
     }
+
+    /// Takes a slot for an API request under `maxConcurrentRequests`; false when all are taken.
+    func takeConcurrencySlot(limit: Int) -> Bool {
+        if inFlight.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue <= limit { return true }
+        inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
+        return false
+    }
+
+    /// Gives back a slot taken by `takeConcurrencySlot`.
+    func releaseConcurrencySlot() { inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing) }
 
     /// Remembers the upstream session's limits and state.
     func learn(session: JSONValue) {

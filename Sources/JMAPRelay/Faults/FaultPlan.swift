@@ -29,6 +29,8 @@ struct FaultPlan {
     var bytesPerSecond: Int?
     /// No call is left for the upstream: the relay answers alone.
     var answerLocally = false
+    /// A `maxConcurrentRequests` slot is held until the upstream has answered.
+    var holdsConcurrencySlot = false
 
     /// Whether the API answer must be parsed and rebuilt.
     var rewritesResponse: Bool { !errors.isEmpty || !setErrors.isEmpty || session.stateSuffix != nil }

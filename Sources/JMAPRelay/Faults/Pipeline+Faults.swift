@@ -142,11 +142,23 @@ extension Pipeline {
                 "unknownCapability", detail: "The request uses '\(dropped)', which this session does not offer."))
         }
         guard !limits.isEmpty else { return nil }
+        if let max = limits["maxConcurrentRequests"] {
+            guard faults.takeConcurrencySlot(limit: max) else {
+                blame("maxConcurrentRequests")
+                return .problem(LimitCheck.problem(
+                    limit: "maxConcurrentRequests", detail: "More than \(max) API requests at once; the session's maxConcurrentRequests is \(max)."))
+            }
+            plan.holdsConcurrencySlot = true
+        }
         switch LimitCheck.check(plan.batch, size: draft.requestBody?.count ?? 0, limits: limits) {
         case .pass:
             return nil
         case .requestLimit(let name, let detail):
             blame(name)
+            if plan.holdsConcurrencySlot {
+                faults.releaseConcurrencySlot()
+                plan.holdsConcurrencySlot = false
+            }
             return .problem(LimitCheck.problem(limit: name, detail: detail))
         case .callsTooLarge(let calls):
             blame(nil)

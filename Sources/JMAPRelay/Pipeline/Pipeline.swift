@@ -102,8 +102,12 @@ final class Pipeline: Sendable {
             case .reply(let reply): return finish(draft, reply)
             case .proceed(let p): plan = p
             }
-            if plan.answerLocally { return finish(draft, localAnswer(plan, draft: &draft)) }
+            if plan.answerLocally {
+                if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() }
+                return finish(draft, localAnswer(plan, draft: &draft))
+            }
         }
+        defer { if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() } }
 
         if recording, draft.kind != .api, Self.isRecordable(draft.kind) {
             let buffered = BodyBuffer.read(body, limit: config.maxRecordedBodyBytes)
