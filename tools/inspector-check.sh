@@ -97,7 +97,7 @@ start_and_read chromium 'ws://127.0.0.1:[0-9]+/devtools/browser/[A-Za-z0-9-]+' \
 WS=$LINE
 ok "headless Chromium listens for DevTools"
 
-python3 tools/inspector/page-check.py --ws "$WS" --page "$URL/_relay/" --rows 3 \
+timeout 180 python3 tools/inspector/page-check.py --ws "$WS" --page "$URL/_relay/" --rows 3 \
   --live-traffic "sh $WORK/live-traffic.sh" --out "$SHOTS" >"$WORK/page.out" 2>&1
 cat "$WORK/page.out" | grep -v '^# screenshots'
 PASS=$((PASS + $(grep -c '^ok ' "$WORK/page.out"))); FAIL=$((FAIL + $(grep -c '^FAIL' "$WORK/page.out")))
