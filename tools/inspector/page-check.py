@@ -185,7 +185,10 @@ def main():
     try:
         cdp.wait_event("Page.loadEventFired")
         title = cdp.evaluate("document.title")
-        (ok if title == "jmap-relay inspector" else bad)(f"the page loads ({title!r})")
+        if title != "jmap-relay inspector":
+            bad(f"the page loads (title {title!r})", cdp.evaluate("document.body ? document.body.innerText : ''"))
+            return
+        ok(f"the page loads ({title!r})")
     except TimeoutError:
         bad("the page loads", "no load event within 20 s")
         return
