@@ -11,6 +11,7 @@ enum InspectorPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>jmap-relay inspector</title>
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%230a66c2'/%3E%3C/svg%3E">
 <style>
   :root { --bg:#fff; --fg:#1d1d1f; --muted:#6e6e73; --line:#e5e5ea; --err:#c62828; --errbg:#fdecea; --ok:#2e7d32; --accent:#0a66c2; }
   @media (prefers-color-scheme: dark) { :root { --bg:#1c1c1e; --fg:#f2f2f7; --muted:#98989d; --line:#3a3a3c; --err:#ff6b6b; --errbg:#3b1f1f; --ok:#7bd88f; --accent:#64a8ff; } }
@@ -43,7 +44,7 @@ enum InspectorPage {
   aside h2 { font-size:13px; margin:4px 0 8px 0; }
   #fault-list { list-style:none; padding:0; margin:0 0 8px 0; }
   #fault-list li { display:flex; gap:6px; align-items:baseline; padding:3px 0; border-bottom:1px solid var(--line); }
-  #fault-list li code { flex:1; word-break:break-all; }
+  #fault-list li code { flex:1; overflow-wrap:anywhere; }
   input[type=text] { font:inherit; padding:3px 6px; border:1px solid var(--line); background:var(--bg); color:var(--fg); }
   #fault-spec { width:100%; }
   button { font:inherit; cursor:pointer; }
@@ -184,7 +185,9 @@ function add(x) {
   const s = el("div", "summary");
   s.appendChild(el("span", "seq", "#" + x.seq));
   s.appendChild(el("span", "verb", x.method));
-  s.appendChild(el("span", "target", x.target));
+  const target = el("span", "target", x.target);
+  target.title = x.target;
+  s.appendChild(target);
   s.appendChild(el("span", "status", x.status === null ? "---" : String(x.status)));
   s.appendChild(el("span", "ms", (x.ms < 10 ? x.ms.toFixed(1) : Math.round(x.ms)) + "ms"));
   let m = a.names.join(", ");
@@ -193,9 +196,13 @@ function add(x) {
   if (a.setErrors) badges.push(a.setErrors + " SetError" + (a.setErrors > 1 ? "s" : ""));
   if (a.problem) badges.push(a.problem.replace(/^.*:/, ""));
   if (x.error) badges.push(x.error);
-  const methods = el("span", "methods", m);
-  if (badges.length) methods.appendChild(el("span", "err", (m ? "  " : "") + "! " + badges.join(", ")));
-  s.appendChild(methods);
+  if (x.faults && x.faults.length) badges.push("fault " + x.faults.map((f) => f.split(" ")[0].replace(/:$/, "")).join(" "));
+  // The second line only when there is something to say (an empty one would pad the row).
+  if (m || badges.length) {
+    const methods = el("span", "methods", m);
+    if (badges.length) methods.appendChild(el("span", "err", (m ? "  " : "") + "! " + badges.join(", ")));
+    s.appendChild(methods);
+  }
   li.appendChild(s);
   let d = null;
   s.addEventListener("click", () => {

@@ -3,13 +3,13 @@ import RelayCore
 
 extension Pipeline {
     /// `GET /_relay/`: the inspector page. Its policy lets it talk only to the relay itself
-    /// and keeps it out of other sites' frames.
+    /// (images only from `data:`, its icon) and keeps it out of other sites' frames.
     func inspectorPageResponse() -> RelayResponse {
         .local(status: 200, contentType: "text/html; charset=utf-8", body: Array(InspectorPage.html.utf8),
                extraHeaders: [
                    "Cache-Control": "no-store", "X-Frame-Options": "DENY",
                    "Content-Security-Policy":
-                       "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+                       "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
                ])
     }
 

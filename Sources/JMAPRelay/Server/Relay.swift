@@ -3,21 +3,24 @@ import RelayCore
 
 /// A running JMAP relay: a listener on loopback, a pipeline, and an upstream (live or a
 /// recording). Start one in-process from a client's tests on port 0, read `baseURL`, point
-/// the client at `sessionURL`, and `stop()` it at the end.
+/// the client at `sessionURL`, and `stop()` it at the end. `Relay.replaying(_:)` and
+/// `Relay.serving(upstream:)` do the set-up in one call:
 ///
 /// ```swift
-/// let relay = try Relay(configuration: .init(upstream: "http://127.0.0.1:8480", listenPort: 0))
-/// try relay.start()
+/// let relay = try Relay.replaying("recordings/fastmail-demo.jsonl")   // started, port 0
 /// defer { relay.stop() }
 /// let sessionURL = relay.sessionURL   // http://127.0.0.1:PORT/.well-known/jmap
+/// try relay.faults.add("call=Email/set action=method-error:serverFail")
+/// // … run the client, then look at relay.exchanges() and relay.misses …
 /// ```
 public final class Relay: Sendable {
     /// The configuration it runs with.
     public let configuration: RelayConfiguration
-    private let upstream: any Upstream
+    /// What answers: a `LiveUpstream`, a `ReplayUpstream`, a `FallbackUpstream` or a stub.
+    let upstream: any Upstream
     private let primary: Origin
     private let sessionPath: String?
-    private let observers: ExchangeObservers
+    let observers: ExchangeObservers
     /// The fault rules: add and remove them while the relay runs.
     public let faults: FaultController
     private let state = LockedBox<RunState>(RunState())

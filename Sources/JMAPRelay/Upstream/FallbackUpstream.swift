@@ -3,7 +3,8 @@ import RelayCore
 /// Answers from a recording and forwards to the network what the recording lacks
 /// (`--record-mode new`): the forwarded exchanges are the ones that get recorded.
 public final class FallbackUpstream: Upstream, Sendable {
-    private let replay: ReplayUpstream
+    /// The recording's side.
+    let replay: ReplayUpstream
     private let live: any Upstream
     /// Where misses for the recording's primary origin go instead (replay `--upstream`).
     private let primaryOverride: Origin?
