@@ -64,9 +64,9 @@ check "trace shows the method calls of each exchange" trace_names_calls
 no_secret_in_recording() { ! grep -q 'dGVzdDp0ZXN0' "$WORK/rec.jsonl"; }
 check "recording carries no credentials" no_secret_in_recording
 
-python_client() {
+python_client() { # [BASE]
   local py; py=$(tools/python-env) || return 1
-  "$py" - "$LIVE" <<'PY'
+  "$py" - "${1:-$LIVE}" <<'PY'
 import sys, requests
 from urllib.parse import urljoin
 import jmapc
@@ -157,6 +157,13 @@ shipped() {
   kill -INT "$pid"; wait "$pid"
 }
 check "the shipped recording replays completely (--require-all)" shipped
+jmapc_replayed() {
+  start_relay jmapc-replay replay "$WORK/rec.jsonl" --strict || return 1
+  local pid=$RELAY_PID
+  python_client "$RELAY_URL" || { kill "$pid"; return 1; }
+  kill -INT "$pid"; wait "$pid"
+}
+check "with Cyrus stopped, jmapc gets its answers from the recording (--strict: no misses)" jmapc_replayed
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
