@@ -78,7 +78,9 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
             if verify != X509_V_OK, let s = X509_verify_cert_error_string(verify) {
                 detail = "certificate verify failed: \(String(cString: s))"
             }
-            SSL_free(ssl)
+            // The object is whole by now, so deinit runs and frees `ssl`: freeing it here too
+            // was a double free on every failed handshake.
+            closed = true
             socket.close()
             throw UpstreamError(.tls, origin: originDescription, detail: detail)
         }
