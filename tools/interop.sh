@@ -140,6 +140,14 @@ check "fault: serverFail on Email/set before the server leaves Cyrus unchanged" 
 check "fault: serverFail on Email/set after the server ran it leaves the draft in Cyrus" fault_on_email_set after 1
 
 kill -TERM "$LIVE_PID"; wait "$LIVE_PID" 2>/dev/null
+# Lint over everything the clients (curl flows, jmapc, WebSocket) sent Cyrus: findings are
+# printed, not failed on; the check fails only if lint cannot read the recording.
+lint_recording() {
+  local rc=0; "$BIN" lint "$WORK/rec.jsonl" > "$WORK/lint.txt" || rc=$?
+  sed 's/^/       /' "$WORK/lint.txt" | grep -v '^       *$' | head -40
+  [ "$rc" -le 1 ]
+}
+check "lint reads the recorded session (findings above)" lint_recording
 tools/cyrus-down >/dev/null 2>&1; CYRUS=0
 replayed_same() {
   local flow=$1
