@@ -19,8 +19,15 @@ extension Pipeline {
         let log = self.log
         let seq = draft.seq
         let target = draft.request.target
+        let recorder = up.replayed ? nil : config.recorder
+        let start = startNanos
         let tap = EventStreamTap(up.body, checkForGzip: labelled) { event in
             guard event.type == "state" else { return }
+            if let recorder {
+                let data = (try? JSONParser.parse(Array(event.data.utf8))) ?? .string(event.data)
+                recorder.appendPush(RecordedPush(
+                    tMs: Int(MonotonicClock.ms(from: start)), transport: .eventSource, event: data, eventId: event.id))
+            }
             let summary = PushSummary.stateChange(json: Array(event.data.utf8)) ?? "push state  (unreadable: not a StateChange)"
             observers.emitPush(PushTraceRecord(seq: seq, kind: .eventSource, direction: .toClient, type: "state", summary: summary))
         } onGzip: {

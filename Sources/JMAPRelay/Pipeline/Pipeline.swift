@@ -150,7 +150,12 @@ final class Pipeline: Sendable {
         }
         if up.head.status == 101 {
             var r = RelayResponse(head: head, body: BufferedBody.empty(), upgraded: up.upgraded)
-            if WebSocketHandshake.isWebSocket(up.head.headers) { r.webSocketSeq = draft.seq }
+            if WebSocketHandshake.isWebSocket(up.head.headers) {
+                let observers = self.observers
+                r.tunnelObserver = WebSocketTraceObserver(
+                    seq: draft.seq, recorder: up.replayed ? nil : config.recorder, recordingStart: startNanos
+                ) { observers.emitPush($0) }
+            }
             return r
         }
         if Self.isEventStreamRequest(draft.request, kind: draft.kind), head.status == 200,
