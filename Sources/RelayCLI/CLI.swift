@@ -114,6 +114,15 @@ public enum CLI {
             }
             describe = "\(o.file) (\(recording.exchanges.count) recorded exchanges; misses go to \(live))"
         }
+        do {
+            // Push recorded alongside (EventSource, WebSocket, webhooks) is played back too.
+            upstream = try PushReplayUpstream(recording: recording, replay: replay, inner: upstream)
+        } catch {
+            printErr("Error: \(error)")
+            return 1
+        }
+        let pushCount = recording.pushes.count
+        if pushCount > 0 { describe += ", \(pushCount) recorded push message(s)" }
         return runRelay(config, upstream: upstream, primary: primary, describe: describe) {
             let misses = replay.misses
             let unused = replay.unusedSeqs

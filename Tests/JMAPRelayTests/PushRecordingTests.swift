@@ -70,7 +70,7 @@ import Testing
         let api = try #require(recording.exchanges.first { $0.kind == .api })
         let pushes = recording.pushes
         #expect(pushes.map(\.transport) == [.eventSource, .webSocket])
-        #expect(pushes.allSatisfy { $0.after == api.seq })
+        #expect(pushes.first?.after == api.seq)
         #expect(pushes[0].event?["changed"]?["u1"]?["Email"] == "s2")
         #expect(pushes[0].eventId == "7")
         #expect(pushes[1].type == "StateChange")
@@ -78,6 +78,8 @@ import Testing
         #expect(pairs.count == 1)
         #expect(pairs.first?.request["id"] == "r1")
         #expect(pairs.first?.response["@type"] == "Response")
+        #expect(pairs.first?.after == api.seq)
+        #expect(pushes.last?.after == pairs.first?.seq, "a WebSocket request is an API exchange too")
         let seqs = recording.exchanges.map(\.seq) + pushes.map(\.seq) + pairs.map(\.seq)
         #expect(Set(seqs).count == seqs.count, "every line has its own seq")
 
@@ -87,5 +89,97 @@ import Testing
         #expect(text.contains("push 2, ws 1"), "\(text)")
         var linter = Linter()
         _ = linter.lint(recording.exchanges)
+    }
+}
+
+/// Push played back from a recording, with no network: events come when the client repeats
+/// the request recorded before them.
+@Suite struct PushReplayTests {
+    typealias R = PushRecordingTests
+
+    /// A replay relay over a fresh recording made by `PushRecordingTests.record`.
+    static func replaying() throws -> (RelayHarness, ReplayUpstream, String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushr-\(UUID().uuidString)").path
+        let path = dir + "/r.jsonl"
+        try R.record(to: path)
+        let recording = try RecordingFile.load(path: path)
+        let replay = ReplayUpstream(recording: recording)
+        let push = try PushReplayUpstream(recording: recording, replay: replay)
+        let h = try RelayHarness(upstream: recording.header.upstream, upstreamOverride: push)
+        return (h, replay, dir)
+    }
+
+    @Test func eventSourceEventComesAfterItsCauseFilteredAndClosing() throws {
+        let (h, replay, dir) = try Self.replaying()
+        defer { h.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        let c = try h.client()
+        _ = try c.request("GET", "/jmap/session")
+        let all = try h.client()
+        let head = try R.openStream(all, "/jmap/eventsource/?types=*&closeafter=no&ping=0")
+        #expect(head.status == 200)
+        #expect(head.headers["content-type"] == "text/event-stream")
+        let once = try h.client()
+        #expect(try R.openStream(once, "/jmap/eventsource/?types=Email&closeafter=state&ping=0").status == 200)
+        let mailboxOnly = try h.client()
+        #expect(try R.openStream(mailboxOnly, "/jmap/eventsource/?types=Mailbox&closeafter=state&ping=1").status == 200)
+
+        _ = try c.request("POST", "/jmap/api/", body: Array(R.emailSet.utf8))
+        var p1 = ServerSentEventParser()
+        #expect(try R.readEvent(all, &p1) == R.change)
+        var p2 = ServerSentEventParser()
+        #expect(try R.readEvent(once, &p2) == R.change)
+        #expect(try R.readEvent(once, &p2) == nil, "closeafter=state ends the stream")
+        // The Email change is filtered out for a Mailbox listener, which only hears pings.
+        var p3 = ServerSentEventParser()
+        let ping = try R.readEvent(mailboxOnly, &p3)
+        #expect(ping?.type == "ping")
+        #expect(ping?.data == #"{"interval":1}"#)
+        #expect(h.waitForTrace(containing: "sse < push state  u1: Email=s2") != nil)
+        #expect(replay.misses.isEmpty)
+    }
+
+    @Test func webSocketIsAcceptedAndAnsweredFromTheRecording() throws {
+        let (h, replay, dir) = try Self.replaying()
+        defer { h.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        _ = try h.client().request("GET", "/jmap/session")
+        let ws = try RawWebSocketClient(port: h.port, path: "/jmap/ws/", headers: ["Sec-WebSocket-Protocol": "jmap"])
+        defer { ws.close() }
+        #expect(ws.handshake.status == 101)
+        #expect(ws.handshake.headers["sec-websocket-accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        #expect(ws.handshake.headers["sec-websocket-protocol"] == "jmap")
+
+        // A recorded WebSocket pair, asked with other ids.
+        try ws.sendText(#"{"@type":"Request","id":"mine","using":["urn:ietf:params:jmap:core"],"methodCalls":[["Mailbox/get",{"accountId":"u1"},"z"]]}"#)
+        let r = try ws.readJSON()
+        #expect(r["@type"] == "Response")
+        #expect(r["requestId"] == "mine")
+        #expect(r["methodResponses"]?[0]?[2] == "z")
+        // A request recorded over HTTP is answered on the WebSocket too.
+        let set = R.emailSet.replacingOccurrences(of: #"{"using""#, with: #"{"@type":"Request","id":"s","using""#)
+        let s = try ws.readJSONAfterSending(set)
+        #expect(s["requestId"] == "s")
+        #expect(s["methodResponses"]?[0]?[0] == "Email/set")
+        // The StateChange recorded after push was enabled, filtered by dataTypes.
+        try ws.sendText(#"{"@type":"WebSocketPushEnable","dataTypes":["Email"]}"#)
+        let change = try ws.readJSON()
+        #expect(change["@type"] == "StateChange")
+        #expect(change["changed"]?["u1"]?["Email"] == "s2")
+        #expect(change["changed"]?["u1"]?["Mailbox"] == nil)
+        // Not in the recording: a RequestError, not a hang.
+        let miss = try ws.readJSONAfterSending(#"{"@type":"Request","id":"x","using":[],"methodCalls":[["Thread/get",{},"0"]]}"#)
+        #expect(miss["@type"] == "RequestError")
+        #expect(miss["requestId"] == "x")
+        try ws.send(.close(code: 1000, reason: "", maskKey: [1, 2, 3, 4]))
+        #expect(try ws.readFrame().closeCode == 1000)
+        #expect(h.waitForTrace(containing: "ws < push state  u1: Email=s2") != nil)
+        #expect(replay.misses.count == 1)
+    }
+}
+
+extension RawWebSocketClient {
+    /// Sends `text` and reads the next JSON message.
+    func readJSONAfterSending(_ text: String) throws -> JSONValue {
+        try sendText(text)
+        return try readJSON()
     }
 }

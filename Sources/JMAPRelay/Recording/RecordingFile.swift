@@ -96,6 +96,7 @@ public final class RecordingFile: Sendable {
             p.after = s.lastAPISeq
             s.handle.write(Data(RecordingCodec.line(p.json)))
             try? s.handle.synchronize()
+            s.lastAPISeq = p.seq
         }
     }
 

@@ -1,0 +1,49 @@
+import RelayCore
+import Testing
+
+/// The pure parts of push replay and webhooks: listener options, the causal schedule, and
+/// the PushSubscription callback URLs.
+@Suite struct PushReplayCoreTests {
+    static let change: JSONValue = ["@type": "StateChange", "changed": ["u1": ["Email": "s2", "Mailbox": "m1"], "u2": ["Email": "x"]]]
+
+    @Test func eventSourceQueryIsRead() {
+        let o = PushSubscriptionOptions(eventSourceQuery: "types=Email%2CMailbox&closeafter=state&ping=30")
+        #expect(o == PushSubscriptionOptions(types: ["Email", "Mailbox"], closeAfterState: true, pingSeconds: 30))
+        #expect(PushSubscriptionOptions(eventSourceQuery: "types=*&closeafter=no&ping=0") == PushSubscriptionOptions())
+    }
+
+    @Test func filterKeepsOnlyWantedTypes() {
+        let o = PushSubscriptionOptions(types: ["Mailbox"])
+        #expect(o.filter(Self.change) == ["@type": "StateChange", "changed": ["u1": ["Mailbox": "m1"]]])
+        #expect(PushSubscriptionOptions(types: ["Thread"]).filter(Self.change) == nil)
+        #expect(PushSubscriptionOptions(webSocketPushEnable: ["dataTypes": .null]).filter(Self.change) == Self.change)
+    }
+
+    @Test func scheduleReleasesPushesAfterTheirCauseAndKeepsThemForTheNextListener() {
+        let p = { (seq: Int, after: Int, t: RecordedPush.Transport) in
+            RecordedPush(seq: seq, tMs: 0, after: after, transport: t, event: Self.change)
+        }
+        var s = ReplayPushSchedule(pushes: [p(5, 4, .eventSource), p(2, 0, .eventSource), p(7, 6, .webSocket)])
+        #expect(s.take(.eventSource).map(\.seq) == [2])
+        #expect(s.take(.eventSource).isEmpty)
+        s.served(seq: 6)
+        s.served(seq: 4)
+        #expect(s.take(.eventSource).map(\.seq) == [5])
+        #expect(s.pendingCount == 1)
+        #expect(s.take(.webSocket).map(\.seq) == [7])
+    }
+
+    @Test func callbackURLsAreFoundRewrittenAndMatchedLoosely() throws {
+        let body = Array(#"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["PushSubscription/set",{"create":{"p1":{"deviceClientId":"d","url":"https://client.example/hook?x=1","types":null}}},"0"]]}"#.utf8)
+        #expect(PushSubscriptionURLs.created(in: body) == ["https://client.example/hook?x=1"])
+        let rewritten = try #require(PushSubscriptionURLs.rewrite(body) { _ in "http://127.0.0.1:8470/_relay/push/T1" })
+        #expect(PushSubscriptionURLs.created(in: rewritten) == ["http://127.0.0.1:8470/_relay/push/T1"])
+        #expect(PushSubscriptionURLs.token(inCallbackURL: "http://127.0.0.1:8470/_relay/push/T1") == "T1")
+        #expect(PushSubscriptionURLs.token(inCallbackURL: "http://127.0.0.1:8470/other/T1") == nil)
+        #expect(JMAPRequestShape(body: body)?.key == JMAPRequestShape(body: rewritten)?.key)
+        #expect(PushSubscriptionURLs.rewrite(Array(#"{"using":[],"methodCalls":[["Email/get",{},"0"]]}"#.utf8)) { $0 } == nil)
+        let (origin, target) = try #require(PushSubscriptionURLs.originAndTarget("https://client.example/hook?x=1"))
+        #expect(origin == Origin(secure: true, host: "client.example"))
+        #expect(target == "/hook?x=1")
+    }
+}
