@@ -46,6 +46,7 @@ public enum CLI {
         config.tls = TLSClientConfiguration(caFile: o.upstreamCA, insecure: o.insecure)
         config.upstreamTimeout = o.upstreamTimeout
         config.connectTimeout = o.connectTimeout
+        config.pushCallbackURL = o.pushCallbackURL
         if let name = o.authEnv {
             guard let secret = ProcessInfo.processInfo.environment[name], !secret.isEmpty else {
                 printErr("Error: environment variable \(name) (from --auth-env) is not set or empty\n\(HelpText.usageLine(for: "serve"))")

@@ -47,6 +47,11 @@ enum HelpText {
           --upstream-timeout <s>  Seconds to wait for the upstream before answering 504.
                                   (default: 60)
           --connect-timeout <s>   Seconds to wait for a connection to the upstream. (default: 10)
+          --push-callback-url <url>
+                                  Public base URL the server should POST webhook pushes to; a
+                                  PushSubscription/set gets <url>/_relay/push/<token> in place
+                                  of the client's URL, and pushes on it are forwarded there.
+                                  (default: the relay's own address)
           --max-body-size <bytes> Refuse request bodies larger than this with 413.
           --record <file>         Record every exchange to this .jsonl file (secrets redacted).
           --record-mode <mode>    all (replace), once (refuse if the file exists), new (replay

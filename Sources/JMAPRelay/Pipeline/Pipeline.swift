@@ -15,6 +15,9 @@ final class Pipeline: Sendable {
     let observers: ExchangeObservers
     let faults: FaultController
     let linter: LiveLinter?
+    /// Webhook callback tokens issued to the server, and the client for forwarding pushes.
+    let webhooks = PushCallbackRegistry()
+    let webhookSender: WebhookSender?
     private let sequenceCounter = Atomic(0)
     private let stopFlag = Atomic(false)
     let startNanos = MonotonicClock.nanos()
@@ -29,6 +32,7 @@ final class Pipeline: Sendable {
         self.observers = observers
         self.faults = faults
         self.linter = config.lint ? LiveLinter(ignoring: config.lintIgnore) : nil
+        self.webhookSender = try? WebhookSender(tls: config.tls, timeout: config.upstreamTimeout, log: Log(sink: config.logSink))
     }
 
     /// Whether the relay is shutting down (connections finish their exchange and close).
@@ -48,6 +52,12 @@ final class Pipeline: Sendable {
         let seq = nextSeq()
         var draft = ExchangeDraft(seq: seq, request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
 
+        if head.target.hasPrefix(PushSubscriptionURLs.callbackPrefix) {
+            // Open to the server (which may not be on loopback): only issued tokens forward.
+            draft.kind = .pushCallback
+            let response = webhookResponse(request, draft: &draft)
+            return finish(draft, response)
+        }
         if head.target == "/_relay" || head.target.hasPrefix("/_relay/") {
             draft.kind = .other
             return finish(draft, controlResponse(request))
@@ -103,6 +113,11 @@ final class Pipeline: Sendable {
             case .proceed(let p): plan = p
             }
             if plan.answerLocally { return finish(draft, localAnswer(plan, draft: &draft)) }
+        }
+
+        if draft.kind == .api, let bytes = draft.upstreamRequestBody, let rewritten = rewritingCallbackURLs(bytes, draft: &draft) {
+            draft.upstreamRequestBody = rewritten
+            body = BufferedBody(rewritten)
         }
 
         if recording, draft.kind != .api, Self.isRecordable(draft.kind) {

@@ -20,10 +20,12 @@ final class ReplayPushHub: Sendable {
 
     private let state: LockedBox<State>
     private let postWebhook: @Sendable (_ push: RecordedPush, _ url: String) -> Void
+    /// Webhook pushes go out one at a time, in recorded order.
+    private let webhookQueue = DispatchQueue(label: "jmap-relay.replay-webhooks")
 
     /// - Parameters:
     ///   - pushes: the recording's push lines.
-    ///   - postWebhook: delivers one webhook push (called off the caller's thread, in order).
+    ///   - postWebhook: delivers one webhook push (called off the caller's thread, one at a time, in order).
     init(pushes: [RecordedPush], postWebhook: @escaping @Sendable (RecordedPush, String) -> Void) {
         state = LockedBox(State(schedule: ReplayPushSchedule(pushes: pushes)))
         self.postWebhook = postWebhook
@@ -85,7 +87,7 @@ final class ReplayPushHub: Sendable {
         if !hooks.isEmpty {
             let post = postWebhook
             let batch = hooks
-            Thread { for (p, url) in batch { post(p, url) } }.start()
+            webhookQueue.async { for (p, url) in batch { post(p, url) } }
         }
     }
 }

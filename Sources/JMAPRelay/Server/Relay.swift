@@ -91,6 +91,7 @@ public final class Relay: Sendable {
         (upstream as? PushReplayUpstream)?.shutdown()
         listener?.stop(timeout: configuration.drainTimeout)
         (upstream as? LiveUpstream)?.shutdown()
+        pipeline?.webhookSender?.shutdown()
         observers.close()
     }
 

@@ -19,7 +19,6 @@ final class WebhookSender: Sendable {
         var h = HTTPHeaders()
         for f in headers where !Self.hopByHop.contains(f.name.lowercased()) { h.add(f.name, f.value) }
         h.set("Host", origin.hostHeader)
-        h.set("Content-Length", String(body.count))
         if h["content-type"] == nil { h.set("Content-Type", "application/json") }
         let response = try client.send(UpstreamRequest(
             origin: origin, head: HTTPRequestHead(method: "POST", target: target, headers: h), body: BufferedBody(body)))
