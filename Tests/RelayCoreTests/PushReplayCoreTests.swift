@@ -47,3 +47,27 @@ import Testing
         #expect(target == "/hook?x=1")
     }
 }
+
+/// The push fault actions in the spec language.
+@Suite struct PushFaultSpecTests {
+    @Test func pushActionsParseAndFormatBack() throws {
+        for spec in [
+            "endpoint=eventsource action=drop-event", "endpoint=eventsource action=duplicate-event nth=2",
+            "endpoint=eventsource action=delay-event:250", "endpoint=eventsource action=cut-after:3",
+        ] {
+            let rule = try FaultSpec.parse(spec)
+            #expect(rule.action.isEventLevel)
+            #expect(try FaultSpec.parse(rule.spec) == rule)
+        }
+        #expect(throws: (any Error).self) { try FaultSpec.parse("action=cut-after:x") }
+    }
+
+    @Test func eventRulesCountEventsNotExchanges() throws {
+        var book = FaultBook(rules: [try FaultSpec.parse("endpoint=eventsource action=drop-event nth=2")])
+        let stream = FaultContext(method: "GET", path: "/es", kind: .eventSource)
+        #expect(book.decide(stream).isEmpty, "an event rule never fires on the exchange")
+        #expect(book.decideEvent(stream).isEmpty)
+        #expect(book.decideEvent(stream).count == 1)
+        #expect(book.decideEvent(FaultContext(method: "GET", path: "/x", kind: .api)).isEmpty)
+    }
+}

@@ -21,7 +21,18 @@ extension Pipeline {
         let target = draft.request.target
         let recorder = up.replayed ? nil : config.recorder
         let start = startNanos
-        let tap = EventStreamTap(up.body, checkForGzip: labelled) { event in
+        var source = up.body
+        if faults.hasEventRules {
+            let faults = self.faults
+            let stream = FaultContext(method: draft.request.method, path: String(draft.request.path), kind: .eventSource)
+            source = FaultyEventStream(up.body, decide: { _ in faults.decideEvent(stream) }) { event, rule in
+                let what = PushSummary.stateChange(json: Array(event.data.utf8)) ?? "push state"
+                var r = PushTraceRecord(seq: seq, kind: .eventSource, direction: .toClient, type: "fault", summary: what)
+                r.problems = ["fault: \(rule.label)"]
+                observers.emitPush(r)
+            }
+        }
+        let tap = EventStreamTap(source, checkForGzip: labelled) { event in
             guard event.type == "state" else { return }
             if let recorder {
                 let data = (try? JSONParser.parse(Array(event.data.utf8))) ?? .string(event.data)
