@@ -30,9 +30,13 @@ import Testing
     /// Records a session, an `Email/set`, one event and a WebSocket request and push enable.
     static func record(to path: String) throws {
         let stream = FakeEventStream()
-        let up = try FakeUpstream.jmap(eventStream: stream)
+        let up = try FakeUpstream.jmap(eventStream: stream) { method, args, callId in
+            guard method == "Email/set" else { return FakeUpstream.echo(method, args, callId) }
+            return ["accountId": "u1", "oldState": "s1", "newState": "s2", "created": ["k1": ["id": "M1", "threadId": "T1"]]]
+        }
         defer { up.stop() }
-        let header = RecordingHeader(created: "now", upstream: up.baseURL, origins: [Origin(url: up.baseURL)!], relay: "t")
+        let header = RecordingHeader(created: "2026-11-25T00:00:00Z", upstream: up.baseURL, origins: [Origin(url: up.baseURL)!],
+                                     relay: "jmap-relay (PushRecordingTests)")
         let file = try RecordingFile(path: path, mode: .all, header: header, redactor: Redactor())
         defer { file.close() }
         let h = try RelayHarness(upstream: up.baseURL) { $0.recorder = file }
@@ -58,6 +62,19 @@ import Testing
         try ws.send(.close(code: 1000, reason: "", maskKey: [1, 2, 3, 4]))
         _ = try ws.readFrame()
         #expect(h.waitForTrace(containing: "ws > close 1000") != nil)
+    }
+
+    /// `recordings/push-demo.jsonl`, the recording the README's Push section replays; made by
+    /// `record(to:)` again with `RECORD_SNAPSHOTS=1`.
+    static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("recordings/push-demo.jsonl").path
+
+    @Test func shippedPushDemoHasItsPushLines() throws {
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" { try Self.record(to: Self.demo) }
+        let recording = try RecordingFile.load(path: Self.demo)
+        #expect(recording.pushes.map(\.transport) == [.eventSource, .webSocket])
+        #expect(recording.webSocketPairs.count == 1)
+        #expect(recording.exchanges.contains { $0.kind == .api })
     }
 
     @Test func eventsAndWebSocketMessagesBecomeLinesAfterTheirCause() throws {
@@ -136,6 +153,9 @@ import Testing
         #expect(ping?.data == #"{"interval":1}"#)
         #expect(h.waitForTrace(containing: "sse < push state  u1: Email=s2") != nil)
         #expect(replay.misses.isEmpty)
+        let recorded = try RecordingFile.load(path: dir + "/r.jsonl")
+        let stream = try #require(recorded.exchanges.first { $0.kind == .eventSource })
+        #expect(!replay.unusedSeqs.contains(stream.seq), "the recorded stream exchange counts as used")
     }
 
     @Test func webSocketIsAcceptedAndAnsweredFromTheRecording() throws {

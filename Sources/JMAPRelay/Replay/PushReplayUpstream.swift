@@ -39,11 +39,13 @@ public final class PushReplayUpstream: Upstream, Sendable {
                 "Upgrade": "websocket", "Connection": "Upgrade",
                 "Sec-WebSocket-Accept": WebSocketHandshake.acceptValue(forKey: key),
             ])
+            replay.markServed(request)
             if h.headers.tokens(for: "sec-websocket-protocol").contains("jmap") { head.headers.add("Sec-WebSocket-Protocol", "jmap") }
             return UpstreamResponse(head: head, body: BufferedBody.empty(), upgraded: ReplayWebSocket(replay: replay, hub: hub),
                                     replayed: true)
         }
         if h.method == "GET", request.kind == .eventSource || (h.headers["accept"]?.contains("text/event-stream") ?? false) {
+            replay.markServed(request)
             let stream = ReplayEventStream(options: PushSubscriptionOptions(eventSourceQuery: h.query))
             hub.add(stream)
             let head = HTTPResponseHead(status: 200, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"])

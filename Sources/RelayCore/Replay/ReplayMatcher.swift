@@ -54,6 +54,12 @@ public struct ReplayMatcher: Sendable {
         return index
     }
 
+    /// Marks the recorded exchange for a request the replay answers by itself (an event stream,
+    /// a WebSocket upgrade) as used; never a miss.
+    public mutating func markServed(origin: Origin, head: HTTPRequestHead) {
+        _ = take(Self.key(head.method, origin, head.target, nil))
+    }
+
     /// The answer to a request.
     public mutating func answer(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> Outcome {
         let shape = head.method == "POST" ? JMAPRequestShape(body: body) : nil

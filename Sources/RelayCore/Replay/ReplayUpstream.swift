@@ -45,6 +45,11 @@ public final class ReplayUpstream: Upstream, Sendable {
         matcher.withLock { m in m.answerWebSocket(request, apiEndpoints: m.apiEndpoints) }
     }
 
+    /// Marks the recorded exchange for a request answered outside the matcher as used.
+    public func markServed(_ request: UpstreamRequest) {
+        matcher.withLock { $0.markServed(origin: request.origin, head: request.head) }
+    }
+
     /// The recorded exchange with this sequence number.
     public func recordedExchange(seq: Int) -> RecordedExchange? { matcher.withLock { $0.exchange(seq: seq) } }
 
