@@ -71,3 +71,18 @@ import Testing
         #expect(book.decideEvent(FaultContext(method: "GET", path: "/x", kind: .api)).isEmpty)
     }
 }
+
+/// Push lines are redacted like exchanges.
+@Suite struct PushRedactionTests {
+    @Test func headersAndJSONAreRedacted() throws {
+        var r = Redactor(paths: [try JSONPath("$.verificationCode")])
+        let push = RecordedPush(tMs: 0, transport: .webhook, event: ["@type": "PushVerification", "verificationCode": "secret"],
+                                headers: ["Authorization": "Bearer x", "TTL": "60"], token: "t")
+        let out = r.redact(push)
+        #expect(out.event?["verificationCode"] == "***")
+        #expect(out.headers["authorization"] == "***")
+        #expect(out.headers["ttl"] == "60")
+        let pair = RecordedWebSocketPair(tMs: 0, request: ["@type": "Request", "verificationCode": "a"], response: ["x": 1])
+        #expect(r.redact(pair).request["verificationCode"] == "***")
+    }
+}

@@ -75,10 +75,10 @@ public final class RecordingFile: Sendable {
         }
     }
 
-    /// Appends one push message; its sequence number and causal place (`after`) are set here.
+    /// Appends one push message (redacted); its sequence number and causal place (`after`) are set here.
     public func appendPush(_ push: RecordedPush) {
         state.withLock { s in
-            var p = push
+            var p = s.redactor.redact(push)
             s.seq += 1
             p.seq = s.seq
             p.after = s.lastAPISeq
@@ -87,10 +87,10 @@ public final class RecordingFile: Sendable {
         }
     }
 
-    /// Appends one WebSocket request with its answer.
+    /// Appends one WebSocket request with its answer (redacted).
     public func appendWebSocketPair(_ pair: RecordedWebSocketPair) {
         state.withLock { s in
-            var p = pair
+            var p = s.redactor.redact(pair)
             s.seq += 1
             p.seq = s.seq
             p.after = s.lastAPISeq

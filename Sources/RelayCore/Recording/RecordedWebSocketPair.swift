@@ -34,23 +34,3 @@ public struct RecordedWebSocketPair: Sendable, Equatable {
                   request: req, response: res)
     }
 }
-
-extension Recording {
-    /// The `push` lines, in file order.
-    public var pushes: [RecordedPush] { otherLines.compactMap { $0.objectValue.flatMap(RecordedPush.init(json:)) } }
-
-    /// The `ws` lines, in file order.
-    public var webSocketPairs: [RecordedWebSocketPair] {
-        otherLines.compactMap { $0.objectValue.flatMap(RecordedWebSocketPair.init(json:)) }
-    }
-}
-
-extension RecordingCodec {
-    /// A `push` or `ws` line (with its newline); keys sorted, message objects in their own order.
-    public static func line(_ v: JSONValue) -> [UInt8] {
-        var out: [UInt8] = []
-        writeEnvelope(v, to: &out)
-        out.append(0x0A)
-        return out
-    }
-}
