@@ -17,6 +17,8 @@ import Testing
         Array(#"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["PushSubscription/set",{"create":{"p1":{"deviceClientId":"dev","url":"\#(url)","types":null}}},"0"]]}"#.utf8)
     }
 
+    static let get = Array(#"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["PushSubscription/get",{"ids":null},"0"]]}"#.utf8)
+
     static let encrypted: [UInt8] = [0, 1, 2, 0xFF, 0xFE, 0x7B]
     static let encryptedHeaders: HTTPHeaders = ["Content-Type": "application/octet-stream", "Content-Encoding": "aes128gcm", "TTL": "60"]
 
@@ -24,6 +26,10 @@ import Testing
     /// `url` and remembers the URLs it was given.
     static func server(_ seen: Seen) throws -> FakeUpstream {
         try FakeUpstream.jmap { method, args, callId in
+            if method == "PushSubscription/get" {
+                let list = seen.urls.withLock { $0 }.enumerated().map { i, url -> JSONValue in ["id": .string("ps-p\(i + 1)"), "url": .string(url)] }
+                return ["list": .array(list), "notFound": []]
+            }
             guard method == "PushSubscription/set" else { return FakeUpstream.echo(method, args, callId) }
             var created = JSONObject()
             for (k, sub) in args["create"]?.objectValue ?? [:] {
@@ -61,6 +67,9 @@ import Testing
         #expect(verification.head.method == "POST")
         #expect(verification.head.target == "/hook?x=1")
         #expect(verification.json?["verificationCode"] == "code-1")
+        // The client sees its own URL in its subscription, not the relay's.
+        let listed = try c.request("POST", "/jmap/api/", body: get)
+        #expect(listed.json?["methodResponses"]?[0]?[1]?["list"]?[0]?["url"] == .string(receiver.baseURL + "/hook?x=1"))
 
         // An encrypted push crosses unchanged, with its headers.
         #expect(try FakeUpstream.postPush(to: given, headers: encryptedHeaders, body: encrypted) == 200)
@@ -76,7 +85,7 @@ import Testing
 
         #expect(h.waitForTrace(containing: "hook < PushVerification ps-p1 -> \(receiver.baseURL)/hook?x=1") != nil)
         #expect(h.waitForTrace(containing: "hook < push 6 bytes (aes128gcm)") != nil)
-        h.waitForExchanges(6)
+        h.waitForExchanges(7)
     }
 
     @Test func verificationAndEncryptedPushReachTheClientAndAreRecorded() throws {
@@ -110,12 +119,16 @@ import Testing
         _ = try c.request("GET", "/jmap/session")
         let r = try c.request("POST", "/jmap/api/", body: Self.subscribe(receiver.baseURL + "/elsewhere"))
         #expect(r.json?["methodResponses"]?[0]?[1]?["created"]?["p1"]?["id"] == "ps-p1")
-        let got = receiver.wait(for: 2)
-        #expect(got.first?.head.target == "/elsewhere")
-        #expect(got.first?.json?["@type"] == "PushVerification")
-        #expect(got.first?.json?["verificationCode"] == "code-1")
-        #expect(got.last?.body == Self.encrypted)
-        #expect(got.last?.head.headers["content-encoding"] == "aes128gcm")
+        let verification = receiver.wait(for: 1).first
+        #expect(verification?.head.target == "/elsewhere")
+        #expect(verification?.json?["@type"] == "PushVerification")
+        #expect(verification?.json?["verificationCode"] == "code-1")
+        let listed = try c.request("POST", "/jmap/api/", body: Self.get)
+        #expect(listed.json?["methodResponses"]?[0]?[1]?["list"]?[0]?["url"] == .string(receiver.baseURL + "/elsewhere"))
+        // The encrypted push was recorded after the get: it comes once the get is repeated.
+        let encrypted = receiver.wait(for: 2).last
+        #expect(encrypted?.body == Self.encrypted)
+        #expect(encrypted?.head.headers["content-encoding"] == "aes128gcm")
         #expect(replay.misses.isEmpty)
     }
 

@@ -86,3 +86,17 @@ import Testing
         #expect(r.redact(pair).request["verificationCode"] == "***")
     }
 }
+
+/// Callback URLs put back in `PushSubscription/get` answers.
+@Suite struct PushCallbackRestoreTests {
+    @Test func relayURLsBecomeTheClientsOwn() throws {
+        let answer = Array(#"{"methodResponses":[["PushSubscription/get",{"list":[{"id":"a","url":"http://127.0.0.1:8470/_relay/push/T1"},{"id":"b","url":"https://other.example/x"}]},"0"]],"sessionState":"s"}"#.utf8)
+        let out = try #require(PushSubscriptionURLs.restore(answer) { $0 == "T1" ? "https://client.example/hook" : nil })
+        let v = try JSONParser.parse(out)
+        #expect(v["methodResponses"]?[0]?[1]?["list"]?[0]?["url"] == "https://client.example/hook")
+        #expect(v["methodResponses"]?[0]?[1]?["list"]?[1]?["url"] == "https://other.example/x")
+        #expect(PushSubscriptionURLs.restore(answer) { _ in nil } == nil)
+        #expect(PushSubscriptionURLs.mentionsGet(Array(#"[["PushSubscription/get",{},"0"]]"#.utf8)))
+        #expect(!PushSubscriptionURLs.mentionsGet(Array("PushSubscription/set".utf8)))
+    }
+}

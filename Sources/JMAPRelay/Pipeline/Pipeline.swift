@@ -206,6 +206,12 @@ final class Pipeline: Sendable {
                     return RelayResponse(head: head, body: BufferedBody(faulted))
                 }
                 if let plain { draft.noteResponse(JMAPScanner.scanResponse(plain)) }
+                if let plain, let restored = restoringCallbackURLs(plain, draft: draft) {
+                    draft.responseBody = restored
+                    head.headers.remove("content-encoding")
+                    head.headers.remove("content-length")
+                    return RelayResponse(head: head, body: BufferedBody(restored))
+                }
             }
             return RelayResponse(head: head, body: buffered.source)
         default:

@@ -58,10 +58,15 @@ public final class PushReplayUpstream: Upstream, Sendable {
             body = bytes
             r.body = BufferedBody(bytes)
         }
-        let answer = try inner.send(r)
+        var answer = try inner.send(r)
         if let seq = answer.replayedSeq {
             if let body { learnCallbacks(clientBody: body, recordedSeq: seq) }
             hub.served(seq: seq)
+            if let body, PushSubscriptionURLs.mentionsGet(body) {
+                // Recorded subscriptions carry the relay's callback URL; the client sees its own.
+                let bytes = try answer.body.readAll(limit: replay.maxBodyBytes)
+                answer.body = BufferedBody(PushSubscriptionURLs.restore(bytes) { hub.url(for: $0) } ?? bytes)
+            }
         }
         return answer
     }

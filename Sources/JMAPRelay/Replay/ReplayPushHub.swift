@@ -55,6 +55,9 @@ final class ReplayPushHub: Sendable {
         flush { $0.webhookURLs[token] = url }
     }
 
+    /// The client's callback URL for a recorded token, once learnt.
+    func url(for token: String) -> String? { state.withLock { $0.webhookURLs[token] } }
+
     /// Ends every listener (the relay is stopping).
     func shutdown() {
         let all = state.withLock { s -> [any PushListener] in

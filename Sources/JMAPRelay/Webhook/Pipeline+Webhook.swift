@@ -20,6 +20,13 @@ extension Pipeline {
         return rewritten
     }
 
+    /// An API answer with the relay's callback URLs in `PushSubscription/get` put back to the
+    /// clients' own; nil when there are none.
+    func restoringCallbackURLs(_ response: [UInt8], draft: ExchangeDraft) -> [UInt8]? {
+        guard draft.jmapMethods.contains("PushSubscription/get") else { return nil }
+        return PushSubscriptionURLs.restore(response) { webhooks.url(for: $0) }
+    }
+
     /// A push the server POSTed to a relay callback URL: forwarded unchanged (body and the
     /// push's headers) to the client's URL the token stands for, traced and recorded. Unknown
     /// tokens get 404 and nothing is sent anywhere.

@@ -36,6 +36,37 @@ public enum PushSubscriptionURLs {
         return changed ? v.serialized() : nil
     }
 
+    /// A response with each relay callback `url` in `PushSubscription/get` lists put back to
+    /// the client's own URL (`clientURL(token)`), so the client sees what it registered; nil
+    /// when nothing changed.
+    public static func restore(_ response: [UInt8], clientURL: (String) -> String?) -> [UInt8]? {
+        guard var v = try? JSONParser.parse(response), let responses = v["methodResponses"]?.arrayValue else { return nil }
+        var changed = false
+        v["methodResponses"] = .array(responses.map { r in
+            guard r[0]?.stringValue == "PushSubscription/get", case .array(var parts) = r, parts.count == 3,
+                case .object(var args) = parts[1], let list = args["list"]?.arrayValue
+            else { return r }
+            args["list"] = .array(list.map { sub in
+                guard let url = sub["url"]?.stringValue, let token = token(inCallbackURL: url), let original = clientURL(token)
+                else { return sub }
+                changed = true
+                var s = sub
+                s["url"] = .string(original)
+                return s
+            })
+            parts[1] = .object(args)
+            return .array(parts)
+        })
+        return changed ? v.serialized() : nil
+    }
+
+    /// Whether a request body calls `PushSubscription/get` (a cheap look before parsing answers).
+    public static func mentionsGet(_ body: [UInt8]) -> Bool {
+        let needle = Array("PushSubscription/get".utf8)
+        guard body.count >= needle.count else { return false }
+        return (0...(body.count - needle.count)).contains { i in body[i..<(i + needle.count)].elementsEqual(needle) }
+    }
+
     /// The token at the end of a relay callback URL, if `url` is one.
     public static func token(inCallbackURL url: String) -> String? {
         guard let (_, target) = originAndTarget(url), target.hasPrefix(callbackPrefix) else { return nil }
