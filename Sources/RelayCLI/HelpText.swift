@@ -93,10 +93,11 @@ enum HelpText {
             bump-session-state              sessionState changes, as after a session change
             drop-capability:URN             the session loses it; requests using it fail
             limit:NAME=VALUE                lower a core limit in the session and enforce it
-          Push (endpoint=eventsource; the when-words count state events, not exchanges):
+          Push (endpoint=eventsource|websocket; the when-words count state events or
+          StateChanges, not exchanges):
             drop-event | duplicate-event    the event never arrives | arrives twice
             delay-event:MS                  hold the event back
-            cut-after:N                     end the stream after N events
+            cut-after:N                     end the stream (cut the WebSocket) after N events
           A refused connect is an HTTP fault: endpoint=eventsource action=status:503.
           While running: GET/POST/DELETE http://127.0.0.1:8470/_relay/faults (loopback only).
         """

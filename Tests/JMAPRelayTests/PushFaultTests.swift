@@ -63,4 +63,31 @@ import Testing
             #expect(!up.requests.contains { $0.target.hasPrefix("/jmap/eventsource/") })
         }
     }
+
+    @Test func webSocketStateChangesDroppedDuplicatedAndCut() throws {
+        let rules = try ["endpoint=websocket action=drop-event nth=1", "endpoint=websocket action=duplicate-event nth=2",
+                         "endpoint=websocket action=cut-after:3"].map(FaultSpec.parse)
+        let up = try FakeUpstream.jmap()
+        defer { up.stop() }
+        let h = try RelayHarness(upstream: up.baseURL) { $0.faults = rules }
+        defer { h.stop() }
+        _ = try h.client().request("GET", "/jmap/session")
+        let ws = try RawWebSocketClient(port: h.port, path: "/jmap/ws/", headers: ["Sec-WebSocket-Protocol": "jmap"])
+        defer { ws.close() }
+        // The fake server answers each push enable with one StateChange.
+        let enable = #"{"@type":"WebSocketPushEnable","dataTypes":null}"#
+        try ws.sendText(enable)
+        try ws.sendText(enable)
+        try ws.sendText(#"{"@type":"Request","id":"r1","using":[],"methodCalls":[["Core/echo",{},"0"]]}"#)
+        // First dropped, second twice, then the answer: a third StateChange would come first otherwise.
+        #expect(try ws.readJSON()["@type"] == "StateChange")
+        #expect(try ws.readJSON()["@type"] == "StateChange")
+        #expect(try ws.readJSON()["requestId"] == "r1")
+        // The third StateChange ends the connection (cut-after:3 counts the server's).
+        try ws.sendText(enable)
+        #expect(try ws.readJSON()["@type"] == "StateChange")
+        #expect(ws.isClosedByPeer())
+        #expect(h.waitForTrace(containing: "ws < push state  u1: Email=s2 Mailbox=s1  ! fault: r1 drop-event") != nil)
+        #expect(h.waitForTrace(containing: "fault: r2 duplicate-event") != nil)
+    }
 }

@@ -60,6 +60,8 @@ import Testing
             #expect(try FaultSpec.parse(rule.spec) == rule)
         }
         #expect(throws: (any Error).self) { try FaultSpec.parse("action=cut-after:x") }
+        #expect(throws: (any Error).self) { try FaultSpec.parse("endpoint=api action=drop-event") }
+        #expect(try FaultSpec.parse("endpoint=websocket action=drop-event").match.endpoint == .webSocket)
     }
 
     @Test func eventRulesCountEventsNotExchanges() throws {

@@ -50,6 +50,22 @@ extension Pipeline {
     }
 }
 
+extension Pipeline {
+    /// Push faults for the WebSocket opened by `draft`, traced under its number.
+    func webSocketPushFaults(_ draft: ExchangeDraft) -> WebSocketPushFaults {
+        let faults = self.faults
+        let observers = self.observers
+        let seq = draft.seq
+        let stream = FaultContext(method: draft.request.method, path: String(draft.request.path), kind: .webSocket)
+        return WebSocketPushFaults(decide: { faults.decideEvent(stream) }) { message, rule in
+            let what = PushSummary.stateChange(json: message) ?? "StateChange"
+            var r = PushTraceRecord(seq: seq, kind: .webSocket, direction: .toClient, type: "fault", summary: what)
+            r.problems = ["fault: \(rule.label)"]
+            observers.emitPush(r)
+        }
+    }
+}
+
 /// Passes an event stream through piece by piece, unchanged, while parsing its events.
 final class EventStreamTap: BodySource, @unchecked Sendable {
     // Owned by the thread writing the response.

@@ -170,6 +170,7 @@ final class Pipeline: Sendable {
                 r.tunnelObserver = WebSocketTraceObserver(
                     seq: draft.seq, recorder: up.replayed ? nil : config.recorder, recordingStart: startNanos
                 ) { observers.emitPush($0) }
+                if faults.hasEventRules { r.tunnelFilter = webSocketPushFaults(draft) }
             }
             return r
         }

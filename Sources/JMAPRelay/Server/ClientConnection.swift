@@ -61,6 +61,7 @@ final class ClientConnection: @unchecked Sendable {
                 if let upstreamSide = response.upgraded, outcome.completion.error == nil {
                     var tunnel = Tunnel(client: socket, clientPrefix: parser.takeRemaining(), upstream: upstreamSide)
                     tunnel.observer = response.tunnelObserver
+                    tunnel.filter = response.tunnelFilter
                     tunnel.run()
                     return
                 }

@@ -56,6 +56,8 @@ public struct RelayResponse: Sendable {
     var flushHead = false
     /// For a WebSocket `101`: what looks at its frames (trace, recorder).
     var tunnelObserver: (any TunnelObserver)?
+    /// For a WebSocket `101`: what changes the server's frames (push faults).
+    var tunnelFilter: (any TunnelFilter)?
 
     public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any ByteStream)? = nil) {
         self.head = head

@@ -76,6 +76,9 @@ public enum FaultSpec {
         if rule.action.isJMAPLevel, let e = rule.match.endpoint, e != .api {
             throw SpecError("action '\(rule.action.name)' works on JMAP API requests; endpoint=\(e.rawValue) never has calls")
         }
+        if rule.action.isEventLevel, let e = rule.match.endpoint, e != .eventSource, e != .webSocket {
+            throw SpecError("action '\(rule.action.name)' works on push events; use endpoint=eventsource or endpoint=websocket")
+        }
         return rule
     }
 
