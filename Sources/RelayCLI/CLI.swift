@@ -46,6 +46,7 @@ public enum CLI {
         config.tls = TLSClientConfiguration(caFile: o.upstreamCA, insecure: o.insecure)
         config.upstreamTimeout = o.upstreamTimeout
         config.connectTimeout = o.connectTimeout
+        config.pushCallbackURL = o.pushCallbackURL
         if let name = o.authEnv {
             guard let secret = ProcessInfo.processInfo.environment[name], !secret.isEmpty else {
                 printErr("Error: environment variable \(name) (from --auth-env) is not set or empty\n\(HelpText.usageLine(for: "serve"))")
@@ -114,6 +115,15 @@ public enum CLI {
             }
             describe = "\(o.file) (\(recording.exchanges.count) recorded exchanges; misses go to \(live))"
         }
+        do {
+            // Push recorded alongside (EventSource, WebSocket, webhooks) is played back too.
+            upstream = try PushReplayUpstream(recording: recording, replay: replay, inner: upstream)
+        } catch {
+            printErr("Error: \(error)")
+            return 1
+        }
+        let pushCount = recording.pushes.count
+        if pushCount > 0 { describe += ", \(pushCount) recorded push message(s)" }
         return runRelay(config, upstream: upstream, primary: primary, describe: describe) {
             let misses = replay.misses
             let unused = replay.unusedSeqs

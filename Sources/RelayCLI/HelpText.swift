@@ -47,6 +47,11 @@ enum HelpText {
           --upstream-timeout <s>  Seconds to wait for the upstream before answering 504.
                                   (default: 60)
           --connect-timeout <s>   Seconds to wait for a connection to the upstream. (default: 10)
+          --push-callback-url <url>
+                                  Public base URL the server should POST webhook pushes to; a
+                                  PushSubscription/set gets <url>/_relay/push/<token> in place
+                                  of the client's URL, and pushes on it are forwarded there.
+                                  (default: the relay's own address)
           --max-body-size <bytes> Refuse request bodies larger than this with 413.
           --record <file>         Record every exchange to this .jsonl file (secrets redacted).
           --record-mode <mode>    all (replace), once (refuse if the file exists), new (replay
@@ -76,6 +81,12 @@ enum HelpText {
             bump-session-state              sessionState changes, as after a session change
             drop-capability:URN             the session loses it; requests using it fail
             limit:NAME=VALUE                lower a core limit in the session and enforce it
+          Push (endpoint=eventsource|websocket; the when-words count state events or
+          StateChanges, not exchanges):
+            drop-event | duplicate-event    the event never arrives | arrives twice
+            delay-event:MS                  hold the event back
+            cut-after:N                     end the stream (cut the WebSocket) after N events
+          A refused connect is an HTTP fault: endpoint=eventsource action=status:503.
           While running: GET/POST/DELETE http://127.0.0.1:8470/_relay/faults (loopback only).
         """
 

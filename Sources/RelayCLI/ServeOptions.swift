@@ -114,6 +114,7 @@ struct ServeOptions: Equatable {
     var upstreamTimeout: Duration = .seconds(60)
     var connectTimeout: Duration = .seconds(10)
     var record: RecordOptions?
+    var pushCallbackURL: String?
 
     static func parse(_ args: [String]) throws -> ServeOptions {
         var o = ServeOptions()
@@ -136,6 +137,13 @@ struct ServeOptions: Equatable {
                     o.upstreamTimeout = try CommonOptions.parseSeconds(try r.value(for: name, inline: inline), name: name, command: "serve")
                 case "--connect-timeout":
                     o.connectTimeout = try CommonOptions.parseSeconds(try r.value(for: name, inline: inline), name: name, command: "serve")
+                case "--push-callback-url":
+                    let v = try r.value(for: name, inline: inline)
+                    let lower = v.lowercased()
+                    guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), Origin(url: v) != nil else {
+                        throw UsageError("'--push-callback-url' must be an http:// or https:// URL (got '\(v)')", command: "serve")
+                    }
+                    o.pushCallbackURL = v
                 default:
                     throw UsageError("unknown option '\(name)'", command: "serve")
                 }

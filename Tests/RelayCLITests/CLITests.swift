@@ -92,7 +92,8 @@ private func announcedPort(_ err: Pipe) -> Int? {
         ["serve", "--upstream", "http://x", "--fault", "action=explode"], ["replay", "--fault", "call=Email/set nth=1"],
         ["replay", "--fault", "action=status:503 nth=zero"], ["replay", "--faults", "/no/such/faults.json"],
         ["replay", "--seed", "-1"], ["replay", "--limits", "loose"], ["replay", "--on-miss", "shrug"],
-        ["replay", "--upstream", "http://x"],
+        ["replay", "--upstream", "http://x"], ["serve", "--upstream", "http://x", "--push-callback-url", "ftp://x"],
+        ["serve", "--upstream", "http://x", "--fault", "endpoint=api action=drop-event"],
     ])
     func badInputIsOneLineAndUsageAndExit64(_ args: [String]) throws {
         let r = try run(args)

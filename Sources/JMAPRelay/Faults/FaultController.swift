@@ -59,6 +59,12 @@ public final class FaultController: Sendable {
         }
     }
 
+    /// Whether any rule acts on push events.
+    var hasEventRules: Bool { book.withLock { $0.hasEventRules } }
+
+    /// The event-level rules that fire on one event of a stream.
+    func decideEvent(_ stream: FaultContext) -> [FaultBook.Fired] { book.withLock { $0.decideEvent(stream) } }
+
     /// The session faults alone (for session responses).
     var sessionFaults: SessionFaults { book.withLock { $0.sessionFaults } }
 

@@ -76,7 +76,7 @@ extension Pipeline {
                     plan.setErrors.append(.init(call: i, operation: op, ids: ids, type: type, description: f.rule.detail))
                 }
                 working = w
-            case .bumpSessionState, .dropCapability, .limit:
+            case .bumpSessionState, .dropCapability, .limit, .dropEvent, .duplicateEvent, .delayEvent, .cutAfter:
                 break
             }
         }

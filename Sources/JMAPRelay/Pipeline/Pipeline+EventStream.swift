@@ -19,8 +19,26 @@ extension Pipeline {
         let log = self.log
         let seq = draft.seq
         let target = draft.request.target
-        let tap = EventStreamTap(up.body, checkForGzip: labelled) { event in
+        let recorder = up.replayed ? nil : config.recorder
+        let start = startNanos
+        var source = up.body
+        if faults.hasEventRules {
+            let faults = self.faults
+            let stream = FaultContext(method: draft.request.method, path: String(draft.request.path), kind: .eventSource)
+            source = FaultyEventStream(up.body, decide: { _ in faults.decideEvent(stream) }) { event, rule in
+                let what = PushSummary.stateChange(json: Array(event.data.utf8)) ?? "push state"
+                var r = PushTraceRecord(seq: seq, kind: .eventSource, direction: .toClient, type: "fault", summary: what)
+                r.problems = ["fault: \(rule.label)"]
+                observers.emitPush(r)
+            }
+        }
+        let tap = EventStreamTap(source, checkForGzip: labelled) { event in
             guard event.type == "state" else { return }
+            if let recorder {
+                let data = (try? JSONParser.parse(Array(event.data.utf8))) ?? .string(event.data)
+                recorder.appendPush(RecordedPush(
+                    tMs: Int(MonotonicClock.ms(from: start)), transport: .eventSource, event: data, eventId: event.id))
+            }
             let summary = PushSummary.stateChange(json: Array(event.data.utf8)) ?? "push state  (unreadable: not a StateChange)"
             observers.emitPush(PushTraceRecord(seq: seq, kind: .eventSource, direction: .toClient, type: "state", summary: summary))
         } onGzip: {
@@ -29,6 +47,22 @@ extension Pipeline {
         var r = RelayResponse(head: head, body: tap)
         r.flushHead = true
         return r
+    }
+}
+
+extension Pipeline {
+    /// Push faults for the WebSocket opened by `draft`, traced under its number.
+    func webSocketPushFaults(_ draft: ExchangeDraft) -> WebSocketPushFaults {
+        let faults = self.faults
+        let observers = self.observers
+        let seq = draft.seq
+        let stream = FaultContext(method: draft.request.method, path: String(draft.request.path), kind: .webSocket)
+        return WebSocketPushFaults(decide: { faults.decideEvent(stream) }) { message, rule in
+            let what = PushSummary.stateChange(json: message) ?? "StateChange"
+            var r = PushTraceRecord(seq: seq, kind: .webSocket, direction: .toClient, type: "fault", summary: what)
+            r.problems = ["fault: \(rule.label)"]
+            observers.emitPush(r)
+        }
     }
 }
 

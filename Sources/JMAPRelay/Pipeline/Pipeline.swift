@@ -15,6 +15,9 @@ final class Pipeline: Sendable {
     let observers: ExchangeObservers
     let faults: FaultController
     let linter: LiveLinter?
+    /// Webhook callback tokens issued to the server, and the client for forwarding pushes.
+    let webhooks = PushCallbackRegistry()
+    let webhookSender: WebhookSender?
     private let sequenceCounter = Atomic(0)
     private let stopFlag = Atomic(false)
     let startNanos = MonotonicClock.nanos()
@@ -29,6 +32,7 @@ final class Pipeline: Sendable {
         self.observers = observers
         self.faults = faults
         self.linter = config.lint ? LiveLinter(ignoring: config.lintIgnore) : nil
+        self.webhookSender = try? WebhookSender(tls: config.tls, timeout: config.upstreamTimeout, log: Log(sink: config.logSink))
     }
 
     /// Whether the relay is shutting down (connections finish their exchange and close).
@@ -48,6 +52,12 @@ final class Pipeline: Sendable {
         let seq = nextSeq()
         var draft = ExchangeDraft(seq: seq, request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
 
+        if head.target.hasPrefix(PushSubscriptionURLs.callbackPrefix) {
+            // Open to the server (which may not be on loopback): only issued tokens forward.
+            draft.kind = .pushCallback
+            let response = webhookResponse(request, draft: &draft)
+            return finish(draft, response)
+        }
         if head.target == "/_relay" || head.target.hasPrefix("/_relay/") {
             draft.kind = .other
             return finish(draft, controlResponse(request))
@@ -109,6 +119,11 @@ final class Pipeline: Sendable {
         }
         defer { if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() } }
 
+        if draft.kind == .api, let bytes = draft.upstreamRequestBody, let rewritten = rewritingCallbackURLs(bytes, draft: &draft) {
+            draft.upstreamRequestBody = rewritten
+            body = BufferedBody(rewritten)
+        }
+
         if recording, draft.kind != .api, Self.isRecordable(draft.kind) {
             let buffered = BodyBuffer.read(body, limit: config.maxRecordedBodyBytes)
             draft.upstreamRequestBody = buffered.complete
@@ -154,7 +169,13 @@ final class Pipeline: Sendable {
         }
         if up.head.status == 101 {
             var r = RelayResponse(head: head, body: BufferedBody.empty(), upgraded: up.upgraded)
-            if WebSocketHandshake.isWebSocket(up.head.headers) { r.webSocketSeq = draft.seq }
+            if WebSocketHandshake.isWebSocket(up.head.headers) {
+                let observers = self.observers
+                r.tunnelObserver = WebSocketTraceObserver(
+                    seq: draft.seq, recorder: up.replayed ? nil : config.recorder, recordingStart: startNanos
+                ) { observers.emitPush($0) }
+                if faults.hasEventRules { r.tunnelFilter = webSocketPushFaults(draft) }
+            }
             return r
         }
         if Self.isEventStreamRequest(draft.request, kind: draft.kind), head.status == 200,
@@ -190,6 +211,12 @@ final class Pipeline: Sendable {
                     return RelayResponse(head: head, body: BufferedBody(faulted))
                 }
                 if let plain { draft.noteResponse(JMAPScanner.scanResponse(plain)) }
+                if let plain, let restored = restoringCallbackURLs(plain, draft: draft) {
+                    draft.responseBody = restored
+                    head.headers.remove("content-encoding")
+                    head.headers.remove("content-length")
+                    return RelayResponse(head: head, body: BufferedBody(restored))
+                }
             }
             return RelayResponse(head: head, body: buffered.source)
         default:

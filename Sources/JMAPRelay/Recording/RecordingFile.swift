@@ -14,7 +14,7 @@ public enum RecordMode: String, Sendable, CaseIterable {
     case none
 }
 
-/// Appends a recording to disk: the header once, then one line per exchange, each written
+/// Appends a recording to disk: the header once, then one line per exchange or push, each written
 /// with a single `write` and flushed, so `kill -9` loses at most the exchange in flight. Lines
 /// from concurrent connections never interleave. Bodies over the threshold go to
 /// `<file>.blobs/<sha256>`. Secrets are redacted before anything is written.
@@ -23,6 +23,8 @@ public final class RecordingFile: Sendable {
         var handle: FileHandle
         var redactor: Redactor
         var seq: Int
+        /// The last API exchange written: where push lines are placed causally.
+        var lastAPISeq: Int
     }
 
     private let state: Mutex<State>
@@ -50,7 +52,9 @@ public final class RecordingFile: Sendable {
         }
         guard let h = FileHandle(forWritingAtPath: path) else { throw RecordingFileError("cannot open \(path) for writing") }
         h.seekToEndOfFile()
-        state = Mutex(State(handle: h, redactor: redactor, seq: existing?.exchanges.map(\.seq).max() ?? 0))
+        let lastLine = max(existing?.exchanges.map(\.seq).max() ?? 0, existing?.otherLines.compactMap { $0["seq"]?.intValue }.max() ?? 0)
+        let lastAPI = existing?.exchanges.filter { $0.kind == .api }.map(\.seq).max() ?? 0
+        state = Mutex(State(handle: h, redactor: redactor, seq: lastLine, lastAPISeq: lastAPI))
     }
 
     /// Appends one exchange (redacted); the sequence number is assigned here.
@@ -67,6 +71,32 @@ public final class RecordingFile: Sendable {
             }
             s.handle.write(Data(line))
             try? s.handle.synchronize()
+            if e.kind == .api { s.lastAPISeq = e.seq }
+        }
+    }
+
+    /// Appends one push message (redacted); its sequence number and causal place (`after`) are set here.
+    public func appendPush(_ push: RecordedPush) {
+        state.withLock { s in
+            var p = s.redactor.redact(push)
+            s.seq += 1
+            p.seq = s.seq
+            p.after = s.lastAPISeq
+            s.handle.write(Data(RecordingCodec.line(p.json)))
+            try? s.handle.synchronize()
+        }
+    }
+
+    /// Appends one WebSocket request with its answer (redacted).
+    public func appendWebSocketPair(_ pair: RecordedWebSocketPair) {
+        state.withLock { s in
+            var p = s.redactor.redact(pair)
+            s.seq += 1
+            p.seq = s.seq
+            p.after = s.lastAPISeq
+            s.handle.write(Data(RecordingCodec.line(p.json)))
+            try? s.handle.synchronize()
+            s.lastAPISeq = p.seq
         }
     }
 

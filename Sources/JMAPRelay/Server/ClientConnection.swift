@@ -60,10 +60,8 @@ final class ClientConnection: @unchecked Sendable {
                 response.completion?(outcome.completion)
                 if let upstreamSide = response.upgraded, outcome.completion.error == nil {
                     var tunnel = Tunnel(client: socket, clientPrefix: parser.takeRemaining(), upstream: upstreamSide)
-                    if let seq = response.webSocketSeq {
-                        let observers = pipeline.observers
-                        tunnel.observer = WebSocketTraceObserver(seq: seq) { observers.emitPush($0) }
-                    }
+                    tunnel.observer = response.tunnelObserver
+                    tunnel.filter = response.tunnelFilter
                     tunnel.run()
                     return
                 }

@@ -54,8 +54,10 @@ public struct RelayResponse: Sendable {
     /// Send the head at once instead of with the first body piece (an event stream may send
     /// nothing for a long time, and the client waits for the head to report the stream open).
     var flushHead = false
-    /// For a WebSocket `101`: the exchange number its frames are traced under.
-    var webSocketSeq: Int?
+    /// For a WebSocket `101`: what looks at its frames (trace, recorder).
+    var tunnelObserver: (any TunnelObserver)?
+    /// For a WebSocket `101`: what changes the server's frames (push faults).
+    var tunnelFilter: (any TunnelFilter)?
 
     public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any ByteStream)? = nil) {
         self.head = head

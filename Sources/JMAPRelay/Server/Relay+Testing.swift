@@ -20,7 +20,9 @@ extension Relay {
         var config = RelayConfiguration(upstream: recording.header.upstream, listenPort: port)
         config.trace = .off
         configure(&config)
-        let relay = try Relay(configuration: config, upstream: ReplayUpstream(recording: recording),
+        let replay = ReplayUpstream(recording: recording)
+        // Push recorded alongside (event stream, WebSocket, webhooks) is played back too.
+        let relay = try Relay(configuration: config, upstream: try PushReplayUpstream(recording: recording, replay: replay),
                               primaryOrigin: recording.header.origins[0])
         try relay.start()
         return relay
@@ -72,6 +74,6 @@ extension Relay {
     }
 
     private var replayUpstream: ReplayUpstream? {
-        (upstream as? ReplayUpstream) ?? (upstream as? FallbackUpstream)?.replay
+        (upstream as? ReplayUpstream) ?? (upstream as? FallbackUpstream)?.replay ?? (upstream as? PushReplayUpstream)?.replay
     }
 }

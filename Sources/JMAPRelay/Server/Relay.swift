@@ -91,8 +91,10 @@ public final class Relay: Sendable {
             return (s.listener, s.pipeline)
         }
         pipeline?.beginStopping()
+        (upstream as? PushReplayUpstream)?.shutdown()
         listener?.stop(timeout: configuration.drainTimeout)
         (upstream as? LiveUpstream)?.shutdown()
+        pipeline?.webhookSender?.shutdown()
         observers.close()
     }
 

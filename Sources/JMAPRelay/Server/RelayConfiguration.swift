@@ -50,6 +50,10 @@ public struct RelayConfiguration: Sendable {
     public var recorder: RecordingFile?
     /// Largest body kept whole in a recording (bigger ones stream unrecorded).
     public var maxRecordedBodyBytes = 64 * 1024 * 1024
+    /// The public base URL the server should POST pushes to (`--push-callback-url`); nil means
+    /// the relay's own listening address. A `PushSubscription/set` that creates a subscription
+    /// gets `<base>/_relay/push/<token>` in place of the client's URL.
+    public var pushCallbackURL: String?
 
     /// Fault rules loaded at start (`--fault`, `--faults`).
     public var faults: [FaultRule] = []

@@ -2,7 +2,7 @@ import Foundation
 import RelayCore
 
 /// Relays raw bytes both ways after a `101 Switching Protocols` until either side closes.
-/// Bytes are never altered. An observer (the WebSocket trace) sees each piece just before it
+/// Bytes are never altered, unless a push fault rule is loaded (`filter`). An observer (the WebSocket trace) sees each piece just before it
 /// is forwarded, so what it reports keeps causal order: a request is seen before the upstream
 /// can have answered it.
 struct Tunnel {
@@ -12,6 +12,9 @@ struct Tunnel {
     let upstream: any ByteStream
     /// Sees each piece before it is forwarded; nil for a plain byte tunnel.
     var observer: (any TunnelObserver)?
+    /// Changes what the upstream sends before the client gets it (push faults); nil forwards
+    /// bytes unchanged.
+    var filter: (any TunnelFilter)?
 
     func run() {
         client.setReadTimeout(nil)
@@ -19,6 +22,7 @@ struct Tunnel {
         let client = self.client
         let prefix = clientPrefix
         let observer = self.observer
+        let filter = self.filter
         let up = Thread {
             defer { upstream.close() }
             do {
@@ -39,14 +43,30 @@ struct Tunnel {
             while true {
                 let b = try upstream.read(max: 64 * 1024)
                 if b.isEmpty { break }
-                observer?.upstreamSent(b)
-                try client.write(b)
+                guard let filter else {
+                    observer?.upstreamSent(b)
+                    try client.write(b)
+                    continue
+                }
+                let (forward, end) = filter.upstreamBytes(b)
+                if !forward.isEmpty {
+                    observer?.upstreamSent(forward[...])
+                    try client.write(forward)
+                }
+                if end { break }
             }
         } catch {}
         client.shutdownWrite()
         client.shutdownRead()
         upstream.close()
     }
+}
+
+/// Changes the bytes the upstream sends before they reach the client. Called from the one
+/// thread relaying that direction.
+protocol TunnelFilter: Sendable {
+    /// What to forward for `bytes`, and whether the tunnel ends after it.
+    func upstreamBytes(_ bytes: ArraySlice<UInt8>) -> (forward: [UInt8], end: Bool)
 }
 
 /// Looks at the bytes crossing a tunnel. Each method is called from one thread only (one per

@@ -17,13 +17,20 @@ final class WebSocketTraceObserver: TunnelObserver {
     private let toClient = Locked(Watch())
     private let emit: @Sendable (PushTraceRecord) -> Void
     private let startNanos: UInt64
+    private let recorder: RecordingFile?
+    private let recordingStart: UInt64
+    private let pairer = Locked(WebSocketMessagePairer())
 
     /// - Parameters:
     ///   - seq: the number of the upgrade exchange, repeated on each line.
+    ///   - recorder: where request/response pairs and StateChanges are recorded, if anywhere.
+    ///   - recordingStart: the instant `t_ms` counts from.
     ///   - emit: where trace records go.
-    init(seq: Int, emit: @escaping @Sendable (PushTraceRecord) -> Void) {
+    init(seq: Int, recorder: RecordingFile? = nil, recordingStart: UInt64 = 0, emit: @escaping @Sendable (PushTraceRecord) -> Void) {
         tracer = Locked(JMAPWebSocketTracer(seq: seq))
         self.emit = emit
+        self.recorder = recorder
+        self.recordingStart = recordingStart
         startNanos = MonotonicClock.nanos()
     }
 
@@ -53,7 +60,19 @@ final class WebSocketTraceObserver: TunnelObserver {
         let atMs = MonotonicClock.ms(from: startNanos)
         for out in outputs {
             if let r = tracer.withLock({ $0.record(out, direction: direction, atMs: atMs) }) { emit(r) }
+            if let recorder, case .message(.text, let bytes) = out { record(bytes, direction: direction, into: recorder) }
         }
         if let failure { emit(tracer.withLock { $0.unreadable(failure, direction: direction) }) }
+    }
+
+    private func record(_ bytes: [UInt8], direction: PushTraceRecord.Direction, into recorder: RecordingFile) {
+        guard let out = pairer.withLock({ $0.message(bytes, fromClient: direction == .toUpstream) }) else { return }
+        let tMs = Int(MonotonicClock.ms(from: recordingStart))
+        switch out {
+        case .pair(let request, let response):
+            recorder.appendWebSocketPair(RecordedWebSocketPair(tMs: tMs, request: request, response: response))
+        case .stateChange(let change):
+            recorder.appendPush(RecordedPush(tMs: tMs, transport: .webSocket, event: change))
+        }
     }
 }

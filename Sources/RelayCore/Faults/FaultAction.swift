@@ -48,6 +48,14 @@ public enum FaultAction: Sendable, Equatable {
     case dropCapability(String)
     /// Lower a core limit in the session and enforce it.
     case limit(name: String, value: Int)
+    /// Push: the `state` event never reaches the client.
+    case dropEvent
+    /// Push: the `state` event reaches the client twice.
+    case duplicateEvent
+    /// Push: hold the `state` event back this many milliseconds.
+    case delayEvent(ms: Int)
+    /// Push: end the event stream after this many `state` events.
+    case cutAfter(events: Int)
 
     /// The action's name as the spec language writes it.
     public var name: String {
@@ -64,6 +72,19 @@ public enum FaultAction: Sendable, Equatable {
         case .bumpSessionState: "bump-session-state"
         case .dropCapability: "drop-capability"
         case .limit: "limit"
+        case .dropEvent: "drop-event"
+        case .duplicateEvent: "duplicate-event"
+        case .delayEvent: "delay-event"
+        case .cutAfter: "cut-after"
+        }
+    }
+
+    /// Whether the action works on the events of a push stream (decided once per event, the
+    /// schedule counting events) rather than on an exchange.
+    public var isEventLevel: Bool {
+        switch self {
+        case .dropEvent, .duplicateEvent, .delayEvent, .cutAfter: true
+        default: false
         }
     }
 

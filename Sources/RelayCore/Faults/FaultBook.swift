@@ -64,7 +64,7 @@ public struct FaultBook: Sendable {
         var out: [Fired] = []
         for i in entries.indices {
             let rule = entries[i].rule
-            if rule.action.isStanding { continue }
+            if rule.action.isStanding || rule.action.isEventLevel { continue }
             if rule.action.isJMAPLevel, exchange.kind != .api { continue }
             guard let calls = rule.match.select(exchange) else { continue }
             entries[i].matched += 1
@@ -73,6 +73,25 @@ public struct FaultBook: Sendable {
             entries[i].fired += 1
             if case .bumpSessionState = rule.action { sessionBumps += 1 }
             out.append(Fired(rule: rule, calls: calls))
+        }
+        return out
+    }
+
+    /// Whether any rule acts on push events (streams are then read event by event).
+    public var hasEventRules: Bool { entries.contains { $0.rule.action.isEventLevel } }
+
+    /// The event-level rules that fire on one `state` event of the stream described by
+    /// `stream`; each event counts as one match for `nth`, `first`, `every`, `probability`.
+    public mutating func decideEvent(_ stream: FaultContext) -> [Fired] {
+        var out: [Fired] = []
+        for i in entries.indices where entries[i].rule.action.isEventLevel {
+            let rule = entries[i].rule
+            guard rule.match.select(stream) != nil else { continue }
+            entries[i].matched += 1
+            guard rule.schedule.fires(match: entries[i].matched, fired: entries[i].fired, seed: seed, rule: entries[i].number)
+            else { continue }
+            entries[i].fired += 1
+            out.append(Fired(rule: rule, calls: []))
         }
         return out
     }

@@ -76,6 +76,9 @@ public enum FaultSpec {
         if rule.action.isJMAPLevel, let e = rule.match.endpoint, e != .api {
             throw SpecError("action '\(rule.action.name)' works on JMAP API requests; endpoint=\(e.rawValue) never has calls")
         }
+        if rule.action.isEventLevel, let e = rule.match.endpoint, e != .eventSource, e != .webSocket {
+            throw SpecError("action '\(rule.action.name)' works on push events; use endpoint=eventsource or endpoint=websocket")
+        }
         return rule
     }
 
@@ -186,10 +189,23 @@ public enum FaultSpec {
                 throw SpecError("action=limit takes NAME=VALUE with NAME one of \(limitNames.joined(separator: ", ")) (got '\(a)')")
             }
             return .limit(name: String(parts[0]), value: n)
+        case "drop-event": return .dropEvent
+        case "duplicate-event": return .duplicateEvent
+        case "delay-event":
+            let a = try need("MILLISECONDS")
+            guard let ms = Int(a.hasSuffix("ms") ? String(a.dropLast(2)) : a), ms >= 0 else {
+                throw SpecError("action=delay-event takes milliseconds, e.g. delay-event:250 (got '\(a)')")
+            }
+            return .delayEvent(ms: ms)
+        case "cut-after":
+            let a = try need("EVENTS")
+            guard let n = Int(a), n >= 0 else { throw SpecError("action=cut-after takes a number of events (got '\(a)')") }
+            return .cutAfter(events: n)
         default:
             throw SpecError(
                 "unknown action '\(name)'; actions are status, delay, reset, hang, truncate, bandwidth, request-error, "
-                    + "method-error, set-error, bump-session-state, drop-capability, limit")
+                    + "method-error, set-error, bump-session-state, drop-capability, limit, drop-event, duplicate-event, "
+                    + "delay-event, cut-after")
         }
     }
 
@@ -204,6 +220,8 @@ public enum FaultSpec {
         case "set-error": "action=set-error:overQuota"
         case "drop-capability": "action=drop-capability:urn:ietf:params:jmap:mail"
         case "limit": "action=limit:maxCallsInRequest=1"
+        case "delay-event": "endpoint=eventsource action=delay-event:500"
+        case "cut-after": "endpoint=eventsource action=cut-after:1"
         default: "action=\(name)"
         }
     }
@@ -223,6 +241,10 @@ public enum FaultSpec {
         case .bumpSessionState: "bump-session-state"
         case .dropCapability(let c): "drop-capability:\(c)"
         case .limit(let n, let v): "limit:\(n)=\(v)"
+        case .dropEvent: "drop-event"
+        case .duplicateEvent: "duplicate-event"
+        case .delayEvent(let ms): "delay-event:\(ms)"
+        case .cutAfter(let n): "cut-after:\(n)"
         }
     }
 

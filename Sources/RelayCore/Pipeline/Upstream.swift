@@ -35,6 +35,8 @@ public struct UpstreamResponse: Sendable {
     public var upgraded: (any ByteStream)?
     /// Whether it came from a recording rather than the network (not recorded again).
     public var replayed: Bool
+    /// The recorded exchange that answered it, when it came from a recording.
+    public var replayedSeq: Int?
 
     public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any ByteStream)? = nil, replayed: Bool = false) {
         self.head = head

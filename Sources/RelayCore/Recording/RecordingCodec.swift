@@ -53,10 +53,13 @@ public struct RecordingCodec: Sendable {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             JSONValue.writeString(k, to: &out)
             out.append(UInt8(ascii: ":"))
-            if k == "body" { o[k]!.write(to: &out, sortedKeys: false) } else { writeEnvelope(o[k]!, to: &out) }
+            if Self.verbatimKeys.contains(k) { o[k]!.write(to: &out, sortedKeys: false) } else { writeEnvelope(o[k]!, to: &out) }
         }
         out.append(UInt8(ascii: "}"))
     }
+
+    /// Keys whose value is a message exactly as it travelled (kept in the sender's key order).
+    static let verbatimKeys: Set<String> = ["body", "event", "request", "response"]
 
     static func headersJSON(_ h: HTTPHeaders) -> JSONValue {
         .array(h.fields.map { .array([.string($0.name.lowercased()), .string($0.value)]) })

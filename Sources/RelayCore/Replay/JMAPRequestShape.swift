@@ -20,13 +20,29 @@ public struct JMAPRequestShape: Sendable, Equatable {
         var out: [JSONValue] = []
         for c in calls {
             let name = c[0] ?? .null
-            let args = Self.normalize(c[1] ?? .null, key: nil, callIds: callIds, creation: &creation, order: &creationOrder)
+            var raw = c[1] ?? .null
+            if name.stringValue == "PushSubscription/set" { raw = Self.withoutCallbackURLs(raw) }
+            let args = Self.normalize(raw, key: nil, callIds: callIds, creation: &creation, order: &creationOrder)
             out.append([name, args])
         }
         let using = (v["using"]?.arrayValue ?? []).compactMap(\.stringValue).sorted().map { JSONValue.string($0) }
         normalized = ["using": .array(using), "methodCalls": .array(out)]
         self.callIds = callIds
         self.creationIds = creationOrder
+    }
+
+    /// A new subscription's callback `url` is the client's (or, once recorded, the relay's own
+    /// callback), so it differs between runs and is left out of the match.
+    static func withoutCallbackURLs(_ args: JSONValue) -> JSONValue {
+        guard case .object(var create)? = args["create"] else { return args }
+        for (k, sub) in create where sub["url"] != nil {
+            var s = sub
+            s["url"] = "(callback)"
+            create[k] = s
+        }
+        var out = args
+        out["create"] = .object(create)
+        return out
     }
 
     /// A stable text key for matching.

@@ -9,17 +9,19 @@ public struct ReplayMatcher: Sendable {
         case miss(ReplayMiss)
     }
 
-    private let entries: [RecordedExchange]
-    private let shapes: [JMAPRequestShape?]
+    let entries: [RecordedExchange]
+    let shapes: [JMAPRequestShape?]
     private var queues: [String: [Int]] = [:]
     private var lastServed: [String: Int] = [:]
     private var used = Set<Int>()
     /// Every miss so far.
-    public private(set) var misses: [ReplayMiss] = []
+    public internal(set) var misses: [ReplayMiss] = []
 
     public init(recording: Recording) {
-        entries = recording.exchanges
-        shapes = entries.map { e in e.kind == .api ? e.requestBody.flatMap { JMAPRequestShape(body: $0) } : nil }
+        entries = recording.exchanges + recording.webSocketPairs.map { Self.entry($0, origin: recording.header.origins[0]) }
+        shapes = entries.map { e in
+            e.kind == .api || e.kind == .webSocket ? e.requestBody.flatMap { JMAPRequestShape(body: $0) } : nil
+        }
         for (i, e) in entries.enumerated() {
             queues[Self.key(e.request.method, e.origin, e.request.target, shapes[i]), default: []].append(i)
         }
@@ -33,10 +35,11 @@ public struct ReplayMatcher: Sendable {
         return "\(method) \(origin) \(target)"
     }
 
-    /// The answer to a request.
-    public mutating func answer(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> Outcome {
-        let shape = head.method == "POST" ? JMAPRequestShape(body: body) : nil
-        let k = Self.key(head.method, origin, head.target, shape)
+    /// The recorded exchange with this sequence number.
+    public func exchange(seq: Int) -> RecordedExchange? { entries.first { $0.seq == seq } }
+
+    /// The index of the entry that answers key `k`, if any (and marks it served).
+    mutating func take(_ k: String) -> Int? {
         let index: Int
         if var q = queues[k], !q.isEmpty {
             index = q.removeFirst()
@@ -45,12 +48,28 @@ public struct ReplayMatcher: Sendable {
         } else if let last = lastServed[k] {
             index = last
         } else {
+            return nil
+        }
+        used.insert(index)
+        return index
+    }
+
+    /// Marks the recorded exchange for a request the replay answers by itself (an event stream,
+    /// a WebSocket upgrade) as used; never a miss.
+    public mutating func markServed(origin: Origin, head: HTTPRequestHead) {
+        _ = take(Self.key(head.method, origin, head.target, nil))
+    }
+
+    /// The answer to a request.
+    public mutating func answer(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> Outcome {
+        let shape = head.method == "POST" ? JMAPRequestShape(body: body) : nil
+        let k = Self.key(head.method, origin, head.target, shape)
+        guard let index = take(k) else {
             let miss = ReplayMiss.make(method: head.method, origin: origin, target: head.target, shape: shape,
                                        entries: entries, shapes: shapes)
             misses.append(miss)
             return .miss(miss)
         }
-        used.insert(index)
         let e = entries[index]
         var bytes = e.responseBody ?? []
         if let shape, let recorded = shapes[index] { bytes = shape.adapt(response: bytes, recorded: recorded) }

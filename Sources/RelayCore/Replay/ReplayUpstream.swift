@@ -21,12 +21,14 @@ public final class ReplayUpstream: Upstream, Sendable {
     public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {
         let body = try request.body.readAll(limit: maxBodyBytes)
         switch matcher.withLock({ $0.answer(origin: request.origin, head: request.head, body: body) }) {
-        case .hit(let head, let bytes, _):
+        case .hit(let head, let bytes, let seq):
             var h = head
             h.headers.remove("content-length")
             h.headers.remove("transfer-encoding")
             h.headers.remove("content-encoding")
-            return UpstreamResponse(head: h, body: BufferedBody(bytes), replayed: true)
+            var r = UpstreamResponse(head: h, body: BufferedBody(bytes), replayed: true)
+            r.replayedSeq = seq
+            return r
         case .miss(let miss):
             return Self.problemResponse(miss)
         }
@@ -37,6 +39,19 @@ public final class ReplayUpstream: Upstream, Sendable {
         let head = HTTPResponseHead(status: p.status, headers: ["Content-Type": ProblemDetails.contentType, "X-Relay-Replay": "miss"])
         return UpstreamResponse(head: head, body: BufferedBody(p.body), replayed: true)
     }
+
+    /// The answer to a JMAP `Request` sent over a WebSocket (RFC 8887).
+    public func answerWebSocket(_ request: [UInt8]) -> ReplayMatcher.WebSocketOutcome {
+        matcher.withLock { m in m.answerWebSocket(request, apiEndpoints: m.apiEndpoints) }
+    }
+
+    /// Marks the recorded exchange for a request answered outside the matcher as used.
+    public func markServed(_ request: UpstreamRequest) {
+        matcher.withLock { $0.markServed(origin: request.origin, head: request.head) }
+    }
+
+    /// The recorded exchange with this sequence number.
+    public func recordedExchange(seq: Int) -> RecordedExchange? { matcher.withLock { $0.exchange(seq: seq) } }
 
     /// Every miss so far.
     public var misses: [ReplayMiss] { matcher.withLock { $0.misses } }

@@ -41,9 +41,10 @@ public struct PushTraceRecord: Sendable, Equatable {
 }
 
 extension TraceFormatter {
-    /// `#7 ws > Request r1 Mailbox/get,Email/query` or `#8 sse < push state  a1: Email=s12`.
+    /// `#7 ws > Request r1 Mailbox/get,Email/query`, `#8 sse < push state  a1: Email=s12` or
+    /// `#9 hook < PushVerification ps1 -> https://client.example/hook`.
     public static func text(_ r: PushTraceRecord) -> String {
-        let transport = r.kind == .eventSource ? "sse" : "ws"
+        let transport = r.kind == .eventSource ? "sse" : r.kind == .pushCallback ? "hook" : "ws"
         var s = "#\(r.seq) \(transport) \(r.direction.rawValue) "
         s += r.summary.isEmpty ? r.type : r.summary
         if let d = r.durationMs { s += " " + formatDuration(d) }

@@ -1,0 +1,90 @@
+import RelayCore
+
+extension Pipeline {
+    /// The base of the callback URLs the server is given.
+    var pushCallbackBase: String {
+        var base = config.pushCallbackURL ?? rewriter.relayBase.httpBase
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
+    }
+
+    /// A `PushSubscription/set` body with each new subscription's `url` replaced by a relay
+    /// callback URL; nil when the body creates none.
+    func rewritingCallbackURLs(_ body: [UInt8], draft: inout ExchangeDraft) -> [UInt8]? {
+        guard draft.jmapMethods.contains("PushSubscription/set") else { return nil }
+        let base = pushCallbackBase
+        let rewritten = PushSubscriptionURLs.rewrite(body) { url in
+            base + PushSubscriptionURLs.callbackPrefix + webhooks.issue(for: url)
+        }
+        if rewritten != nil { log.info("#\(draft.seq) PushSubscription url -> \(base)\(PushSubscriptionURLs.callbackPrefix)<token>") }
+        return rewritten
+    }
+
+    /// An API answer with the relay's callback URLs in `PushSubscription/get` put back to the
+    /// clients' own; nil when there are none.
+    func restoringCallbackURLs(_ response: [UInt8], draft: ExchangeDraft) -> [UInt8]? {
+        guard draft.jmapMethods.contains("PushSubscription/get") else { return nil }
+        return PushSubscriptionURLs.restore(response) { webhooks.url(for: $0) }
+    }
+
+    /// A push the server POSTed to a relay callback URL: forwarded unchanged (body and the
+    /// push's headers) to the client's URL the token stands for, traced and recorded. Unknown
+    /// tokens get 404 and nothing is sent anywhere.
+    func webhookResponse(_ request: IncomingRequest, draft: inout ExchangeDraft) -> RelayResponse {
+        let head = request.head
+        let token = String(head.path.dropFirst(PushSubscriptionURLs.callbackPrefix.count))
+        guard head.method == "POST", !token.isEmpty, !token.contains("/"), let url = webhooks.url(for: token) else {
+            return .problem(.relay("unknown-push-callback", title: "Not Found", status: 404,
+                                   detail: "The relay issued no push callback at \(head.path)."))
+        }
+        let body: [UInt8]
+        do {
+            body = try request.body.readAll(limit: 1 << 20)
+        } catch {
+            draft.error = "client body: \(error)"
+            return .problem(.relay("push-too-large", title: "Content Too Large", status: 413,
+                                   detail: "A push body over 1 MiB; RFC 8620 pushes are small."))
+        }
+        draft.requestBody = body
+        var headers = HTTPHeaders()
+        for f in head.headers where !WebhookSender.hopByHop.contains(f.name.lowercased()) { headers.add(f.name, f.value) }
+        let event = head.headers["content-encoding"] == nil ? try? JSONParser.parse(body) : nil
+        let push = RecordedPush(tMs: Int(MonotonicClock.ms(from: startNanos)), transport: .webhook, event: event,
+                                body: event == nil ? body : nil, headers: headers, token: token)
+        observers.emitPush(PushTraceRecord(seq: draft.seq, kind: .pushCallback, direction: .toClient,
+                                           type: push.type ?? "push", summary: Self.webhookSummary(push, url: url)))
+        config.recorder?.appendPush(push)
+        guard let webhookSender else {
+            return .problem(.relay("push-forward-unavailable", title: "Bad Gateway", status: 502,
+                                   detail: "The relay could not set up its HTTP client for webhooks."))
+        }
+        do {
+            let (answer, answerBody) = try webhookSender.post(url: url, headers: headers, body: body)
+            draft.responseBody = answerBody
+            var h = HTTPHeaders()
+            if let ct = answer.headers["content-type"] { h.set("Content-Type", ct) }
+            return RelayResponse(head: HTTPResponseHead(status: answer.status, headers: h), body: BufferedBody(answerBody))
+        } catch let e as UpstreamError {
+            draft.error = "webhook \(url): \(e.kind.rawValue): \(e.detail)"
+            return .problem(.upstreamFailed(e))
+        } catch {
+            draft.error = "webhook \(url): \(error)"
+            return .problem(.upstreamFailed(UpstreamError(.reset, origin: url, detail: "\(error)")))
+        }
+    }
+
+    /// `PushVerification ps1 -> http://client/hook`, `push state  u1: Email=s3 -> …`, or the
+    /// size and coding of an encrypted push.
+    static func webhookSummary(_ push: RecordedPush, url: String) -> String {
+        let what: String
+        if let e = push.event, push.type == "PushVerification" {
+            what = "PushVerification " + (e["pushSubscriptionId"]?.stringValue ?? "?")
+        } else if let e = push.event, let s = PushSummary.stateChange(e) {
+            what = s
+        } else {
+            let coding = push.headers["content-encoding"].map { " (\($0))" } ?? ""
+            what = "push \(push.payload.count) bytes" + coding
+        }
+        return what + " -> " + url
+    }
+}
