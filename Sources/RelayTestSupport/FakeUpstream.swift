@@ -16,6 +16,8 @@ public final class FakeUpstream: Sendable {
         case close
         /// Never answer (until the server stops).
         case hang
+        /// Send these raw bytes, then close with a TCP reset (a crash in the middle of a body).
+        case rawThenReset([UInt8])
     }
 
     /// The handler type: request head and body in, reply out.
@@ -26,6 +28,9 @@ public final class FakeUpstream: Sendable {
     private let stopped = Atomic(false)
     private let received = Mutex<[HTTPRequestHead]>([])
     private let open = Mutex<[Socket]>([])
+    /// Connections still being served, with a condition to wait for them to end.
+    private let serving = NSCondition()
+    nonisolated(unsafe) private var servingCount = 0
 
     /// The port it listens on.
     public let port: Int
@@ -45,6 +50,19 @@ public final class FakeUpstream: Sendable {
     /// Heads of every request received so far.
     public var requests: [HTTPRequestHead] { received.withLock { $0 } }
 
+    /// Waits until every accepted connection has been closed (at most `timeout`); false if
+    /// some are still open then. Lets a test count descriptors without racing the server.
+    public func waitUntilIdle(timeout: Duration = .seconds(5)) -> Bool {
+        let c = timeout.components
+        let deadline = Date().addingTimeInterval(Double(c.seconds) + Double(c.attoseconds) / 1e18)
+        serving.lock()
+        defer { serving.unlock() }
+        while servingCount > 0 {
+            if !serving.wait(until: deadline) { return servingCount == 0 }
+        }
+        return true
+    }
+
     /// Stops the server and closes its connections.
     public func stop() {
         if stopped.exchange(true, ordering: .acquiringAndReleasing) { return }
@@ -58,7 +76,16 @@ public final class FakeUpstream: Sendable {
         while !stopped.load(ordering: .acquiring) {
             guard let conn = try? listener.accept() else { return }
             open.withLock { $0.append(conn) }
-            let t = Thread { [self] in serve(conn) }
+            serving.lock()
+            servingCount += 1
+            serving.unlock()
+            let t = Thread { [self] in
+                serve(conn)
+                serving.lock()
+                servingCount -= 1
+                serving.broadcast()
+                serving.unlock()
+            }
             t.start()
         }
     }
@@ -93,6 +120,10 @@ public final class FakeUpstream: Sendable {
                             try conn.write(bytes)
                             return
                         case .close:
+                            return
+                        case .rawThenReset(let bytes):
+                            try conn.write(bytes)
+                            conn.reset()
                             return
                         case .hang:
                             while !stopped.load(ordering: .acquiring), (try? conn.read(max: 1024))?.isEmpty == false {}
