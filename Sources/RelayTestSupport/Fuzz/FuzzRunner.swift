@@ -23,13 +23,16 @@ public enum FuzzRunner {
         public var accepted = 0
         public var rejected: [String: Int] = [:]
         public var slowest: Duration = .zero
+        /// Inputs kept as starting points at the end, and their total size.
+        public var pool = 0
+        public var poolBytes = 0
         public var elapsed: Duration = .zero
         public var failures: [Failure] = []
 
         public var description: String {
             let kinds = rejected.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key) \($0.value)" }
             return "\(target.rawValue): \(inputs) inputs in \(elapsed) (seed \(seed)), \(accepted) accepted, "
-                + "\(inputs - accepted - failures.count) rejected, \(failures.count) failures, slowest \(slowest)\n"
+                + "\(inputs - accepted - failures.count) rejected, \(failures.count) failures, slowest \(slowest), pool \(pool) inputs (\(poolBytes) bytes)\n"
                 + "  rejections: \(kinds.joined(separator: ", "))"
                 + failures.prefix(5).map { "\n  FAILURE \($0)" }.joined()
         }
@@ -84,6 +87,8 @@ public enum FuzzRunner {
             }
         }
         report.elapsed = clock.now - started
+        report.pool = pool.count
+        report.poolBytes = pool.reduce(0) { $0 + $1.count }
         return report
     }
 }
