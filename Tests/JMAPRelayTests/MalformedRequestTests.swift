@@ -47,7 +47,7 @@ import Testing
         ("HTTP/2.0", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
         ("HTTP/1.2", "GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505),
         ("HTTP/0.9", "GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505),
-        ("request line over the head limit", "GET /" + String(repeating: "a", count: 70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 431),
+        ("request line over the head limit", "GET /" + String(repeating: "a", count: 70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414),
         // NUL bytes.
         ("NUL in the method", "G\0T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
         ("NUL in the target", "GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n", 400),

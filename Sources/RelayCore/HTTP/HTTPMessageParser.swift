@@ -87,11 +87,11 @@ struct HTTPMessageParser: Sendable {
             headScanned = bufferedCount
             // Up to 3 of the bytes may be the start of the blank line that ends the head, so
             // a head of exactly the limit is accepted however the bytes are split.
-            if bufferedCount - 3 > limits.maxHeadBytes { throw .headTooLarge(limit: limits.maxHeadBytes) }
+            if bufferedCount - 3 > limits.maxHeadBytes { throw headTooLarge() }
             if sawEOF, bufferedCount > 0 { throw .unexpectedEnd }
             return nil
         }
-        if end - start > limits.maxHeadBytes { throw .headTooLarge(limit: limits.maxHeadBytes) }
+        if end - start > limits.maxHeadBytes { throw headTooLarge() }
         var lines: [ArraySlice<UInt8>] = []
         var lineStart = start
         var i = start
@@ -116,6 +116,13 @@ struct HTTPMessageParser: Sendable {
         fields.reserveCapacity(lines.count - 1)
         for line in lines.dropFirst() { fields.append(try Self.parseField(line)) }
         return (String(decoding: first, as: UTF8.self), fields)
+    }
+
+    /// The error for a head over the limit: 414 when its start line alone is (RFC 9112 §3),
+    /// 431 when the header fields are.
+    private func headTooLarge() -> HTTPParseError {
+        let firstLineEnds = buffer[start..<min(buffer.count, start + limits.maxHeadBytes + 1)].contains(0x0D)
+        return firstLineEnds ? .headTooLarge(limit: limits.maxHeadBytes) : .startLineTooLong(limit: limits.maxHeadBytes)
     }
 
     /// Index of the `\r\n\r\n` ending the head, or nil when it has not arrived. A bare LF
