@@ -122,4 +122,17 @@ import Testing
         #expect(sent < 60, "\(sent) bytes sent: the head timeout is 1 s at 10 bytes a second")
         #expect(try good.request("GET", "/jmap/session").head.status == 200)
     }
+
+    @Test func aSubSecondHeadTimeoutStillAllowsAHeadInPieces() throws {
+        let up = try FakeUpstream.jmap()
+        defer { up.stop() }
+        // The deadline used whole seconds only: 500 ms became 0 and cut any head not read at once.
+        let h = try RelayHarness(upstream: up.baseURL) { $0.headTimeout = .milliseconds(500) }
+        defer { h.stop() }
+        let c = try h.client()
+        try c.send("GET /jmap/session HTTP/1.1\r\n")
+        #expect(!c.waitForClose(timeout: .milliseconds(100)), "cut off before its head timeout")
+        try c.send("Host: x\r\n\r\n")
+        #expect(try c.readResponse().head.status == 200)
+    }
 }
