@@ -118,7 +118,8 @@ import Testing
         let allAfter = OpenDescriptors.count()
         // Nothing is pooled; a leak would be dozens (slack for a socket still closing).
         #expect(socketsAfter <= socketsBefore + 2, "sockets for the relay and upstream: \(socketsBefore) -> \(socketsAfter)")
-        // The whole process, with other tests running beside this one: only a gross leak shows.
-        #expect(allAfter <= allBefore + 60, "open descriptors: \(allBefore) -> \(allAfter)")
+        // The whole process, with other tests opening their own beside this one: a descriptor
+        // per exchange would add 200, so the slack is wide and still catches that.
+        #expect(allAfter <= allBefore + 150, "open descriptors: \(allBefore) -> \(allAfter)")
     }
 }

@@ -16,7 +16,7 @@ import Testing
     func mutatedInputsParseOrFailCleanly(_ target: FuzzTarget) {
         let report = FuzzRunner.run(
             target, iterations: Self.iterations, seed: Self.seed,
-            recordings: Fixture.root.appendingPathComponent("recordings"), maxLength: 1024, slowLimit: .seconds(1))
+            recordings: Fixture.root.appendingPathComponent("recordings"), maxLength: 1024, slowLimit: .seconds(2))
         #expect(report.failures.isEmpty, "\(report)")
         #expect(report.inputs == Self.iterations)
         // The corpus and mutator reach both sides: some inputs parse, many kinds are refused.
