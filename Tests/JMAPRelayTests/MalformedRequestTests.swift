@@ -55,6 +55,13 @@ import Testing
         ("NUL in a field value", "GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n", 400),
     ]
 
+    /// Runs `body`, naming the step in the error it throws.
+    static func step<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw StepFailed(step: name, error: "\(error)") }
+    }
+
+    struct StepFailed: Error { var step: String; var error: String }
+
     @Test(arguments: catalog)
     func refusedClosedAndOthersServed(_ c: (String, String, Int)) throws {
         let up = try FakeUpstream.jmap()
@@ -63,15 +70,15 @@ import Testing
         defer { h.stop() }
         // A client already connected before the bad one, on a keep-alive connection.
         let good = try h.client()
-        #expect(try good.request("GET", "/jmap/session").head.status == 200)
+        #expect(try Self.step("good client, before") { try good.request("GET", "/jmap/session").head.status } == 200)
         let bad = try h.client()
         try bad.send(c.1)
-        let r = try bad.readResponse()
+        let r = try Self.step("\(c.0): the refusal") { try bad.readResponse() }
         #expect(r.head.status == c.2, "\(c.0)")
         #expect(r.head.headers["content-type"] == "application/problem+json", "\(c.0)")
         #expect(r.json?["status"]?.intValue == c.2, "\(c.0)")
         #expect(bad.waitForClose(timeout: .seconds(5)), "\(c.0): connection must be closed")
-        #expect(try good.request("GET", "/jmap/session").head.status == 200, "\(c.0)")
+        #expect(try Self.step("good client, after") { try good.request("GET", "/jmap/session").head.status } == 200)
     }
 
     @Test(arguments: [
