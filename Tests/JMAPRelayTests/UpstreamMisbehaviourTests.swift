@@ -85,7 +85,8 @@ import Testing
     @Test func aLoopOfFailuresLeaksNoDescriptor() throws {
         let up = try Self.misbehaving()
         defer { up.stop() }
-        let h = try RelayHarness(upstream: up.baseURL, trace: .off) { $0.upstreamTimeout = .milliseconds(150) }
+        // Long enough that a loaded machine does not turn a slow misbehaviour into a timeout.
+        let h = try RelayHarness(upstream: up.baseURL, trace: .off) { $0.upstreamTimeout = .milliseconds(400) }
         defer { h.stop() }
         let paths = ["/reset-mid-body", "/short-body", "/garbage", "/huge-header", "/reset-before-head", "/many-headers", "/fine"]
         func sockets() -> Int { OpenDescriptors.tcpSockets(port: h.port) + OpenDescriptors.tcpSockets(port: up.port) }
@@ -95,17 +96,20 @@ import Testing
         let socketsBefore = sockets()
         let allBefore = OpenDescriptors.count()
         let unexpected = Mutex<[String]>([])
-        // 200 exchanges on 4 clients at once; every tenth one waits out the upstream timeout.
+        // 200 exchanges on 4 clients at once; every twentieth one waits out the upstream timeout.
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
             for i in 0..<50 {
-                let path = i % 10 == 9 ? "/hang" : paths[(i + worker) % paths.count]
+                let path = i % 20 == 19 ? "/hang" : paths[(i + worker) % paths.count]
                 guard let seen = try? Self.fetch(h, path) else {
                     unexpected.withLock { $0.append("\(path): could not connect") }
                     continue
                 }
                 let ok: Bool
                 switch (path, seen) {
-                case ("/hang", .status(504, _)), ("/fine", .status(200, _)), (_, .status(502, _)), (_, .cut): ok = true
+                case ("/fine", .status(200, _)): ok = true
+                case ("/fine", _): ok = false
+                // A problem or a cut stream; a slow misbehaviour may also run into the timeout.
+                case (_, .status(502, _)), (_, .status(504, _)), (_, .cut): ok = true
                 default: ok = false
                 }
                 if !ok { unexpected.withLock { $0.append("\(path): \(seen)") } }
