@@ -23,6 +23,8 @@ let package = Package(
         .executableTarget(name: "jmap-relay", dependencies: ["RelayCLI"]),
         // Helpers for tests (also usable from a client's own tests): a fake upstream on port 0.
         .target(name: "RelayTestSupport", dependencies: ["JMAPRelay"]),
+        // The long fuzz run over the codec and the recording loader (tools/fuzz).
+        .executableTarget(name: "relay-fuzz", dependencies: ["RelayTestSupport"]),
         .testTarget(
             name: "RelayCoreTests", dependencies: ["RelayCore", "RelayTestSupport"],
             resources: [.copy("Fixtures")]),

@@ -21,6 +21,8 @@ public final class FakeUpstream: Sendable {
         case stream(status: Int, headers: HTTPHeaders, next: @Sendable () -> [UInt8]?)
         /// Accept a WebSocket upgrade and speak JMAP over it (RFC 8887), answering calls with `api`.
         case webSocket(subprotocol: String?, api: @Sendable (String, JSONValue, String) -> JSONValue)
+        /// Send these raw bytes, then close with a TCP reset (a crash in the middle of a body).
+        case rawThenReset([UInt8])
     }
 
     /// The handler type: request head and body in, reply out.
@@ -35,6 +37,9 @@ public final class FakeUpstream: Sendable {
 
     /// Status codes of the WebSocket close frames received so far.
     public var webSocketCloseCodes: [UInt16] { closeCodes.withLock { $0 } }
+    /// Connections still being served, with a condition to wait for them to end.
+    private let serving = NSCondition()
+    nonisolated(unsafe) private var servingCount = 0
 
     /// The port it listens on.
     public let port: Int
@@ -54,6 +59,19 @@ public final class FakeUpstream: Sendable {
     /// Heads of every request received so far.
     public var requests: [HTTPRequestHead] { received.withLock { $0 } }
 
+    /// Waits until every accepted connection has been closed (at most `timeout`); false if
+    /// some are still open then. Lets a test count descriptors without racing the server.
+    public func waitUntilIdle(timeout: Duration = .seconds(5)) -> Bool {
+        let c = timeout.components
+        let deadline = Date().addingTimeInterval(Double(c.seconds) + Double(c.attoseconds) / 1e18)
+        serving.lock()
+        defer { serving.unlock() }
+        while servingCount > 0 {
+            if !serving.wait(until: deadline) { return servingCount == 0 }
+        }
+        return true
+    }
+
     /// Stops the server and closes its connections.
     public func stop() {
         if stopped.exchange(true, ordering: .acquiringAndReleasing) { return }
@@ -67,7 +85,16 @@ public final class FakeUpstream: Sendable {
         while !stopped.load(ordering: .acquiring) {
             guard let conn = try? listener.accept() else { return }
             open.withLock { $0.append(conn) }
-            let t = Thread { [self] in serve(conn) }
+            serving.lock()
+            servingCount += 1
+            serving.unlock()
+            let t = Thread { [self] in
+                serve(conn)
+                serving.lock()
+                servingCount -= 1
+                serving.broadcast()
+                serving.unlock()
+            }
             t.start()
         }
     }
@@ -102,6 +129,10 @@ public final class FakeUpstream: Sendable {
                             try conn.write(bytes)
                             return
                         case .close:
+                            return
+                        case .rawThenReset(let bytes):
+                            try conn.write(bytes)
+                            conn.reset()
                             return
                         case .hang:
                             while !stopped.load(ordering: .acquiring), (try? conn.read(max: 1024))?.isEmpty == false {}

@@ -98,6 +98,16 @@ public final class RawHTTPClient: @unchecked Sendable {
         return b.isEmpty
     }
 
+    /// Waits up to `timeout` for the server to close the connection, dropping what it sends
+    /// before closing; false if it is still open then. Also the pace of a slow sender.
+    public func waitForClose(timeout: Duration) -> Bool {
+        while socket.waitReadable(timeout: timeout) {
+            guard let b = try? socket.read(max: 64 * 1024) else { return true }
+            if b.isEmpty { return true }
+        }
+        return false
+    }
+
     /// Reads one byte straight from the socket (for interim responses read by hand).
     public func readByte() throws -> UInt8 {
         let b = try socket.read(max: 1)

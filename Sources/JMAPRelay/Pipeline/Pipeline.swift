@@ -100,6 +100,10 @@ final class Pipeline: Sendable {
                 return finish(draft, .problem(.relay(
                     "request-too-large", title: "Content Too Large", status: 413,
                     detail: "JMAP request body over \(e.limit) bytes; the relay reads API requests whole.")))
+            } catch let e as HTTPParseError {
+                // A malformed chunk or a body over --max-body-size gets its status, like uploads do.
+                draft.error = "client body: \(e)"
+                return finish(draft, .problem(.malformedRequest(e)))
             } catch {
                 draft.error = "client body: \(error)"
                 return finish(draft, .reset)

@@ -96,7 +96,8 @@ final class ClientConnection: @unchecked Sendable {
                 return .failed(error)
             }
             if deadline == nil, parser.bufferedCount > 0 {
-                deadline = MonotonicClock.nanos() + UInt64(config.headTimeout.components.seconds) * 1_000_000_000
+                // Whole milliseconds: `components.seconds` alone made a 500 ms timeout zero.
+                deadline = MonotonicClock.nanos() + UInt64(max(0, config.headTimeout.milliseconds)) * 1_000_000
                 socket.setReadTimeout(config.headTimeout)
             }
             if let d = deadline, MonotonicClock.nanos() > d { return .closed }

@@ -32,6 +32,10 @@ public final class LiveUpstream: Upstream, Sendable {
                     continue
                 }
                 throw e
+            } catch {
+                // The client's body failed mid-request: this connection carries half a request.
+                conn.close()
+                throw error
             }
         }
     }

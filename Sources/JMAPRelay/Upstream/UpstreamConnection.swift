@@ -32,7 +32,13 @@ final class UpstreamConnection: @unchecked Sendable {
         return UpstreamConnection(origin: origin, socket: socket, stream: stream)
     }
 
-    func setReadTimeout(_ d: Duration?) { socket.setReadTimeout(d) }
+    /// The read timeout in force, named in a timeout's message.
+    private var readTimeout: Duration?
+
+    func setReadTimeout(_ d: Duration?) {
+        readTimeout = d
+        socket.setReadTimeout(d)
+    }
 
     /// Whether a pooled connection still looks usable (the server has not closed it).
     var looksAlive: Bool { !socket.waitReadable(timeout: .zero) }
@@ -89,7 +95,9 @@ final class UpstreamConnection: @unchecked Sendable {
         if let e = error as? UpstreamError { return e }
         if let e = error as? SocketError {
             switch e.kind {
-            case .timeout: return UpstreamError(.timeout, origin: origin.description, detail: "no answer within the timeout (\(what))")
+            case .timeout:
+                let within = readTimeout.map { "\($0)" } ?? "the timeout"
+                return UpstreamError(.timeout, origin: origin.description, detail: "no answer within \(within) (upstream timeout, \(what))")
             default: return UpstreamError(.reset, origin: origin.description, detail: "\(what): \(e.message)")
             }
         }

@@ -84,6 +84,7 @@ public enum HTTPStatus {
         case 408: return "Request Timeout"
         case 411: return "Length Required"
         case 413: return "Content Too Large"
+        case 414: return "URI Too Long"
         case 415: return "Unsupported Media Type"
         case 429: return "Too Many Requests"
         case 431: return "Request Header Fields Too Large"

@@ -17,6 +17,11 @@ struct HTTPMessageParser: Sendable {
     private(set) var state: State = .head
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Bytes past `start` already searched for the end of the head: a head arriving a byte at
+    /// a time is scanned once, not once per byte (that was quadratic, 0.5 s of CPU for 60 KB).
+    private var headScanned = 0
+    /// The same for a chunk-size or trailer line.
+    private var lineScanned = 0
     private var bodySeen = 0
     private var trailerCount = 0
     private var trailerBytes = 0
@@ -52,6 +57,8 @@ struct HTTPMessageParser: Sendable {
         let r = Array(buffer[start...])
         buffer.removeAll(keepingCapacity: true)
         start = 0
+        headScanned = 0
+        lineScanned = 0
         return r
     }
 
@@ -62,6 +69,8 @@ struct HTTPMessageParser: Sendable {
         trailerCount = 0
         trailerBytes = 0
         trailers = HTTPHeaders()
+        headScanned = 0
+        lineScanned = 0
     }
 
     // MARK: Head
@@ -70,13 +79,19 @@ struct HTTPMessageParser: Sendable {
     /// Returns nil when more bytes are needed.
     mutating func takeHead() throws(HTTPParseError) -> (startLine: String, fields: [HTTPField])? {
         // Tolerate empty lines before a request (RFC 9112 §2.2), CRLF only.
-        while bufferedCount >= 2, buffer[start] == 0x0D, buffer[start + 1] == 0x0A { start += 2 }
+        while bufferedCount >= 2, buffer[start] == 0x0D, buffer[start + 1] == 0x0A {
+            start += 2
+            headScanned = 0
+        }
         guard let end = try findHeadEnd() else {
-            if bufferedCount > limits.maxHeadBytes { throw .headTooLarge(limit: limits.maxHeadBytes) }
+            headScanned = bufferedCount
+            // Up to 3 of the bytes may be the start of the blank line that ends the head, so
+            // a head of exactly the limit is accepted however the bytes are split.
+            if bufferedCount - 3 > limits.maxHeadBytes { throw headTooLarge() }
             if sawEOF, bufferedCount > 0 { throw .unexpectedEnd }
             return nil
         }
-        if end - start > limits.maxHeadBytes { throw .headTooLarge(limit: limits.maxHeadBytes) }
+        if end - start > limits.maxHeadBytes { throw headTooLarge() }
         var lines: [ArraySlice<UInt8>] = []
         var lineStart = start
         var i = start
@@ -94,6 +109,7 @@ struct HTTPMessageParser: Sendable {
         }
         lines.append(buffer[lineStart..<end])
         start = end + 4
+        headScanned = 0
         guard let first = lines.first else { throw .badStartLine("empty") }
         if lines.count - 1 > limits.maxHeaderCount { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
         var fields: [HTTPField] = []
@@ -102,13 +118,21 @@ struct HTTPMessageParser: Sendable {
         return (String(decoding: first, as: UTF8.self), fields)
     }
 
+    /// The error for a head over the limit: 414 when its start line alone is (RFC 9112 §3),
+    /// 431 when the header fields are.
+    private func headTooLarge() -> HTTPParseError {
+        let firstLineEnds = buffer[start..<min(buffer.count, start + limits.maxHeadBytes + 1)].contains(0x0D)
+        return firstLineEnds ? .headTooLarge(limit: limits.maxHeadBytes) : .startLineTooLong(limit: limits.maxHeadBytes)
+    }
+
     /// Index of the `\r\n\r\n` ending the head, or nil when it has not arrived. A bare LF
     /// anywhere in the head is refused at once rather than waited on.
     private func findHeadEnd() throws(HTTPParseError) -> Int? {
         let n = buffer.count
         let s = start
+        let from = start + headScanned
         let found: Int? = buffer.withUnsafeBufferPointer { b -> Int? in
-            var i = s
+            var i = from
             while i < n {
                 if b[i] == 0x0A {
                     if i == s || b[i - 1] != 0x0D { return -1 }
@@ -246,6 +270,7 @@ struct HTTPMessageParser: Sendable {
                 }
                 let line = buffer[start..<lineEnd]
                 start = lineEnd + 2
+                lineScanned = 0
                 let size = try Self.parseChunkSize(line)
                 if size == 0 {
                     state = .trailers
@@ -280,6 +305,7 @@ struct HTTPMessageParser: Sendable {
                 }
                 let line = buffer[start..<lineEnd]
                 start = lineEnd + 2
+                lineScanned = 0
                 if line.isEmpty {
                     state = .done
                     return .end(trailers: trailers)
@@ -299,21 +325,24 @@ struct HTTPMessageParser: Sendable {
         if let max = limits.maxBodyBytes, bodySeen > max { throw .bodyTooLarge(limit: max) }
     }
 
-    /// Index of the next CRLF, refusing bare LF and over-long lines.
-    private func findCRLF(maxScan: Int) throws(HTTPParseError) -> Int? {
-        var i = start
+    /// Index of the next CRLF, refusing bare LF and over-long lines. Resumes where the last
+    /// call stopped, so a line arriving a byte at a time is scanned once.
+    private mutating func findCRLF(maxScan: Int) throws(HTTPParseError) -> Int? {
+        var i = start + lineScanned
         let n = buffer.count
         while i < n {
             let c = buffer[i]
             if c == 0x0A { throw .bareLineFeed }
             if c == 0x0D {
-                if i + 1 >= n { return nil }
+                if i + 1 >= n { break }
                 if buffer[i + 1] != 0x0A { throw .bareLineFeed }
+                lineScanned = 0
                 return i
             }
             i += 1
             if i - start > maxScan { throw .badChunk("line longer than \(maxScan) bytes") }
         }
+        lineScanned = i - start
         return nil
     }
 

@@ -9,6 +9,8 @@ public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible 
     case bareLineFeed
     /// The head is larger than the limit.
     case headTooLarge(limit: Int)
+    /// The request or status line alone is longer than the head limit (a huge URI).
+    case startLineTooLong(limit: Int)
     /// More header fields than the limit.
     case tooManyHeaders(limit: Int)
     /// `Content-Length` together with `Transfer-Encoding`.
@@ -32,6 +34,7 @@ public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible 
     public var status: Int {
         switch self {
         case .headTooLarge, .tooManyHeaders: return 431
+        case .startLineTooLong: return 414
         case .bodyTooLarge: return 413
         case .unsupportedTransferEncoding: return 501
         case .unsupportedVersion: return 505
@@ -45,6 +48,7 @@ public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible 
         case .badHeader(let s): return "malformed header: \(s)"
         case .bareLineFeed: return "line not terminated by CRLF (bare LF or CR)"
         case .headTooLarge(let n): return "header block larger than \(n) bytes"
+        case .startLineTooLong(let n): return "request or status line longer than \(n) bytes"
         case .tooManyHeaders(let n): return "more than \(n) header fields"
         case .lengthAndTransferEncoding: return "both Content-Length and Transfer-Encoding"
         case .conflictingContentLength: return "conflicting Content-Length values"

@@ -72,6 +72,10 @@ public struct HTTPResponseParser: Sendable {
             throw .badStartLine("invalid status in '\(line.prefix(80))'")
         }
         let reason = parts.count == 3 ? String(parts[2]) : ""
+        // The relay passes the reason on to its client: no control bytes (RFC 9112 §4).
+        if reason.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+            throw .badStartLine("control character in the reason phrase of '\(line.prefix(40))'")
+        }
         return HTTPResponseHead(status: status, reason: reason, version: version, headers: headers)
     }
 }

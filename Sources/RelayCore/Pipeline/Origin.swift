@@ -41,8 +41,17 @@ public struct Origin: Sendable, Hashable, Codable, CustomStringConvertible {
             guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else { return nil }
             port = p
         }
-        guard !host.isEmpty else { return nil }
+        guard !host.isEmpty, Self.isValidHost(host, bracketed: authority.hasPrefix("[")) else { return nil }
         self.init(secure: secure, host: String(host), port: port)
+    }
+
+    /// A host that `hostHeader` writes back unchanged: an IPv6 address inside brackets, else
+    /// a name with no colon, bracket, space or control byte ("http://a::1]:80" is not an origin).
+    static func isValidHost(_ host: Substring, bracketed: Bool) -> Bool {
+        if bracketed {
+            return host.utf8.allSatisfy { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") || $0.isHexDigitASCII }
+        }
+        return !host.utf8.contains { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }
     }
 
     /// `host` or `host:port` when the port is not the default, as sent in `Host`.
@@ -58,4 +67,11 @@ public struct Origin: Sendable, Hashable, Codable, CustomStringConvertible {
     public var wsBase: String { (secure ? "wss://" : "ws://") + hostHeader }
 
     public var description: String { httpBase }
+}
+
+extension UInt8 {
+    /// 0-9, a-f or A-F.
+    fileprivate var isHexDigitASCII: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
+    }
 }
