@@ -13,6 +13,16 @@ public struct RelayConfiguration: Sendable {
         case off
     }
 
+    /// How client connections are served.
+    public enum IOModel: String, Sendable, CaseIterable {
+        /// One epoll loop per core; requests that stream or need faults go to threads.
+        case eventLoop = "epoll"
+        /// One thread per connection with blocking sockets.
+        case threads
+    }
+
+    /// How client connections are served (`--io`).
+    public var ioModel: IOModel = .eventLoop
     /// Address to listen on; loopback unless said otherwise.
     public var listenHost = "127.0.0.1"
     /// Port to listen on; 0 picks a free one (read it from `Relay.port`).

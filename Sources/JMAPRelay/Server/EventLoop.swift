@@ -1,0 +1,146 @@
+import Foundation
+import RelayCore
+import Synchronization
+
+/// Something registered with an event loop: a client connection or an upstream connection.
+protocol LoopHandler: AnyObject {
+    /// Called with the epoll events reported for its socket.
+    func handle(events: UInt32)
+    /// Called a few times a second with the monotonic time; acts on its deadline.
+    func checkTimeout(now: UInt64)
+}
+
+/// One event loop: a thread, an epoll instance, a listening socket of its own (the kernel
+/// spreads connections over the loops' `SO_REUSEPORT` sockets), its client connections and a
+/// small keep-alive pool of upstream connections. Requests on the common path (a small body,
+/// plain HTTP upstream, no faults) are served here without blocking; anything else is handed
+/// to a thread running the blocking code. Everything here belongs to the loop's thread
+/// except `requestStop`/`forceStop`.
+final class EventLoop: @unchecked Sendable {
+    let pipeline: Pipeline
+    let config: RelayConfiguration
+    let threads: ConnectionThreads
+    private let listener: Socket
+    let poller: EventPoller
+    private var handlers: [UInt64: any LoopHandler] = [:]
+    private var nextToken: UInt64 = 2
+    private static let listenerToken: UInt64 = 1
+    private var clientCount = 0
+    var idleUpstreams: [Origin: [LoopUpstreamConnection]] = [:]
+    let maxIdlePerOrigin = 64
+    /// A read buffer shared by the loop's connections.
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// The latest monotonic time the loop read.
+    private(set) var now = MonotonicClock.nanos()
+    private let stopRequested = Atomic(false)
+    private let forced = Atomic(false)
+    private var listening = true
+    /// Signalled when the loop's thread has finished.
+    let finished = DispatchSemaphore(value: 0)
+
+    /// Largest request or response body served on the loop; bigger ones go to a thread.
+    static let maxBufferedBody = 1 << 20
+
+    init(pipeline: Pipeline, config: RelayConfiguration, listener: Socket, threads: ConnectionThreads) throws {
+        self.pipeline = pipeline
+        self.config = config
+        self.listener = listener
+        self.threads = threads
+        poller = try EventPoller()
+        listener.setBlocking(false)
+        _ = poller.addListener(listener.fd, token: Self.listenerToken)
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// Starts the loop's thread.
+    func start(name: String) {
+        let t = Thread { [self] in run() }
+        t.name = name
+        t.stackSize = 4 << 20
+        t.start()
+    }
+
+    /// Stops accepting and closes idle connections; busy ones finish their exchange.
+    func requestStop() {
+        stopRequested.store(true, ordering: .releasing)
+        poller.wake()
+    }
+
+    /// Closes everything still open.
+    func forceStop() {
+        forced.store(true, ordering: .releasing)
+        poller.wake()
+    }
+
+    /// Whether requests may be served on the loop: no faults loaded and a network upstream.
+    var fastPathOpen: Bool { pipeline.faults.isIdle }
+
+    private func run() {
+        defer { finished.signal() }
+        var nextScan = now + 250_000_000
+        while true {
+            poller.wait(timeoutMs: 250) { token, events in
+                if token == Self.listenerToken {
+                    acceptAll()
+                } else {
+                    handlers[token]?.handle(events: events)
+                }
+            }
+            now = MonotonicClock.nanos()
+            if now >= nextScan {
+                nextScan = now + 250_000_000
+                for h in Array(handlers.values) { h.checkTimeout(now: now) }
+            }
+            if stopRequested.load(ordering: .acquiring) {
+                if listening {
+                    listening = false
+                    listener.close()
+                    for h in Array(handlers.values) { (h as? LoopConnection)?.closeIfIdle() }
+                }
+                if clientCount == 0 || forced.load(ordering: .acquiring) { break }
+            }
+        }
+        for h in Array(handlers.values) {
+            if let c = h as? LoopConnection { c.close() } else if let u = h as? LoopUpstreamConnection { u.close() }
+        }
+    }
+
+    private func acceptAll() {
+        for _ in 0..<64 {
+            guard let socket = listener.acceptNonBlocking() else { return }
+            let token = nextToken
+            nextToken += 1
+            let conn = LoopConnection(socket: socket, loop: self, token: token)
+            guard poller.addConnection(socket.fd, token: token) else { continue }
+            handlers[token] = conn
+            clientCount += 1
+            conn.start()
+        }
+    }
+
+    /// Registers an upstream connection; false when epoll refused it.
+    func register(_ upstream: LoopUpstreamConnection) -> Bool {
+        let token = nextToken
+        nextToken += 1
+        guard poller.addConnection(upstream.socket.fd, token: token) else { return false }
+        upstream.token = token
+        handlers[token] = upstream
+        return true
+    }
+
+    /// Forgets a handler; with `handOver`, its socket stays open for a thread.
+    func unregister(token: UInt64, fd: Int32, handOver: Bool) {
+        guard let h = handlers.removeValue(forKey: token) else { return }
+        if h is LoopConnection { clientCount -= 1 }
+        if handOver { poller.remove(fd) }
+    }
+
+    /// Monotonic nanoseconds `d` from now.
+    func deadline(after d: Duration) -> UInt64 {
+        MonotonicClock.nanos() &+ UInt64(max(0, d.components.seconds)) * 1_000_000_000 &+ UInt64(max(0, d.components.attoseconds / 1_000_000_000))
+    }
+
+    /// Runs `work` for a connection handed over to a thread of its own.
+    func handOver(_ conn: ClientConnection, _ work: @escaping @Sendable () -> Void) { threads.spawn(conn, work) }
+}

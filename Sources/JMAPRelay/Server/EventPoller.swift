@@ -1,0 +1,62 @@
+import CEpoll
+
+/// An epoll instance and an eventfd to wake it from another thread. Client and upstream
+/// sockets are registered edge-triggered for reading and writing once, so serving a request
+/// needs no `epoll_ctl`; the listening socket is level-triggered.
+/// Owned by one event loop; `wake()` may be called from any thread.
+final class EventPoller: @unchecked Sendable {
+    /// Readiness bits as epoll reports them.
+    static let readable = relay_EPOLLIN
+    static let writable = relay_EPOLLOUT
+    static let hangup = relay_EPOLLHUP | relay_EPOLLRDHUP | relay_EPOLLERR
+
+    /// The token the wake-up eventfd reports with.
+    static let wakeToken: UInt64 = 0
+
+    private let epfd: Int32
+    private let wakeFD: Int32
+    private var tokens = [UInt64](repeating: 0, count: 256)
+    private var events = [UInt32](repeating: 0, count: 256)
+
+    init() throws {
+        epfd = relay_epoll_create()
+        if epfd < 0 { throw SocketError(kind: .other, call: "epoll_create1", errno: relay_errno(), message: "cannot create epoll") }
+        wakeFD = relay_eventfd()
+        if wakeFD < 0 { throw SocketError(kind: .other, call: "eventfd", errno: relay_errno(), message: "cannot create eventfd") }
+        _ = relay_epoll_ctl(epfd, 0, wakeFD, relay_EPOLLIN, Self.wakeToken)
+    }
+
+    deinit {
+        Socket(fd: wakeFD).close()
+        Socket(fd: epfd).close()
+    }
+
+    /// Watches a connection, edge-triggered, for reading, writing and hang-ups.
+    func addConnection(_ fd: Int32, token: UInt64) -> Bool {
+        relay_epoll_ctl(epfd, 0, fd, relay_EPOLLIN | relay_EPOLLOUT | relay_EPOLLRDHUP | relay_EPOLLET, token) == 0
+    }
+
+    /// Watches a listening socket, level-triggered.
+    func addListener(_ fd: Int32, token: UInt64) -> Bool { relay_epoll_ctl(epfd, 0, fd, relay_EPOLLIN, token) == 0 }
+
+    /// Stops watching `fd` (before it is handed to a thread; closing a socket forgets it anyway).
+    func remove(_ fd: Int32) { _ = relay_epoll_ctl(epfd, 2, fd, 0, 0) }
+
+    /// Waits up to `timeoutMs` and calls `body` with each ready token and its events.
+    func wait(timeoutMs: Int32, _ body: (UInt64, UInt32) -> Void) {
+        let n = tokens.withUnsafeMutableBufferPointer { t in
+            events.withUnsafeMutableBufferPointer { e in relay_epoll_wait(epfd, t.baseAddress, e.baseAddress, 256, timeoutMs) }
+        }
+        guard n > 0 else { return }
+        for i in 0..<Int(n) {
+            if tokens[i] == Self.wakeToken {
+                relay_eventfd_drain(wakeFD)
+                continue
+            }
+            body(tokens[i], events[i])
+        }
+    }
+
+    /// Makes the loop's current or next `wait` return.
+    func wake() { relay_eventfd_signal(wakeFD) }
+}
