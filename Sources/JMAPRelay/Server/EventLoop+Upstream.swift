@@ -28,7 +28,7 @@ extension EventLoop {
         }
         if !inProgress { socket.setBlocking(true) }
         let conn = LoopUpstreamConnection(origin: origin, socket: socket, connecting: inProgress, loop: self)
-        guard register(conn) else {
+        guard register(conn, connecting: inProgress) else {
             socket.close()
             return client.handOverForward(plan)
         }

@@ -120,10 +120,10 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Registers an upstream connection; false when epoll refused it.
-    func register(_ upstream: LoopUpstreamConnection) -> Bool {
+    func register(_ upstream: LoopUpstreamConnection, connecting: Bool) -> Bool {
         let token = nextToken
         nextToken += 1
-        guard poller.addConnection(upstream.socket.fd, token: token) else { return false }
+        guard poller.addConnection(upstream.socket.fd, token: token, writing: connecting) else { return false }
         upstream.token = token
         handlers[token] = upstream
         return true

@@ -12,7 +12,8 @@ final class EventLoopGroup: ConnectionServer {
     let port: Int
 
     /// Binds one listening socket per loop; nothing is accepted until `start(pipeline:)`.
-    init(config: RelayConfiguration, loopCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    init(config: RelayConfiguration) throws {
+        let loopCount = config.eventLoopCount ?? ProcessInfo.processInfo.activeProcessorCount
         let first = try Socket.listen(host: config.listenHost, port: config.listenPort, reusePort: true)
         port = first.localPort
         var all = [first]

@@ -1,8 +1,8 @@
 import CEpoll
 
 /// An epoll instance and an eventfd to wake it from another thread. Client and upstream
-/// sockets are registered edge-triggered for reading and writing once, so serving a request
-/// needs no `epoll_ctl`; the listening socket is level-triggered.
+/// sockets are registered edge-triggered for reading once, so serving a request needs no
+/// `epoll_ctl` unless a write is partial; the listening socket is level-triggered.
 /// Owned by one event loop; `wake()` may be called from any thread.
 final class EventPoller: @unchecked Sendable {
     /// Readiness bits as epoll reports them.
@@ -31,9 +31,17 @@ final class EventPoller: @unchecked Sendable {
         Socket(fd: epfd).close()
     }
 
-    /// Watches a connection, edge-triggered, for reading, writing and hang-ups.
-    func addConnection(_ fd: Int32, token: UInt64) -> Bool {
-        relay_epoll_ctl(epfd, 0, fd, relay_EPOLLIN | relay_EPOLLOUT | relay_EPOLLRDHUP | relay_EPOLLET, token) == 0
+    /// Watches a connection, edge-triggered, for reading and hang-ups, and for writing only
+    /// while `writing` (an unasked-for write edge would wake the loop after every ACK).
+    func addConnection(_ fd: Int32, token: UInt64, writing: Bool = false) -> Bool {
+        relay_epoll_ctl(epfd, 0, fd, Self.mask(writing), token) == 0
+    }
+
+    /// Starts or stops watching a connection for writing (a partial write, a connect).
+    func watchWrites(_ fd: Int32, token: UInt64, _ on: Bool) { _ = relay_epoll_ctl(epfd, 1, fd, Self.mask(on), token) }
+
+    private static func mask(_ writing: Bool) -> UInt32 {
+        relay_EPOLLIN | relay_EPOLLRDHUP | relay_EPOLLET | (writing ? relay_EPOLLOUT : 0)
     }
 
     /// Watches a listening socket, level-triggered.

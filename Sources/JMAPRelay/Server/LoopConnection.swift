@@ -30,8 +30,12 @@ final class LoopConnection: LoopHandler {
     private var headDeadlineSet = false
     private var sawEOF = false
     private var inProcess = false
+    /// Bytes (or a hang-up) arrived while a request was away and have not been read.
+    private var pendingRead = false
     private var out: [UInt8] = []
     private var written = 0
+    /// Whether epoll reports write readiness (only while a write is partial).
+    private var watchingWrites = false
     private var keepAfterWrite = false
     private var bytesSent = 0
     private var completion: (@Sendable (ResponseCompletion) -> Void)?
@@ -53,11 +57,14 @@ final class LoopConnection: LoopHandler {
     func handle(events: UInt32) {
         switch state {
         case .writing:
+            if events & (EventPoller.readable | EventPoller.hangup) != 0 { pendingRead = true }
             if events & (EventPoller.writable | EventPoller.hangup) != 0 { flush() }
         case .reading:
             if events & (EventPoller.readable | EventPoller.hangup) != 0 { readAndProcess() }
-        case .waiting, .gone:
-            // Read again once the answer is out (edge-triggered: a read is tried then anyway).
+        case .waiting:
+            // Edge-triggered: remember to read once the answer is out.
+            if events & (EventPoller.readable | EventPoller.hangup) != 0 { pendingRead = true }
+        case .gone:
             break
         }
     }
@@ -88,8 +95,13 @@ final class LoopConnection: LoopHandler {
     // MARK: Reading requests
 
     private func readAndProcess() {
+        pendingRead = false
         do {
-            while parser.bufferedCount <= EventLoop.maxBufferedBody + 64 * 1024 {
+            while true {
+                if parser.bufferedCount > EventLoop.maxBufferedBody + 64 * 1024 {
+                    pendingRead = true
+                    break
+                }
                 guard let n = try socket.readNonBlocking(into: loop.scratch) else { break }
                 if n == 0 {
                     sawEOF = true
@@ -97,6 +109,8 @@ final class LoopConnection: LoopHandler {
                     break
                 }
                 parser.append(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]))
+                // A short read emptied the socket: anything later raises a new edge.
+                if n < loop.scratch.count { break }
             }
         } catch {
             close()
@@ -241,7 +255,7 @@ final class LoopConnection: LoopHandler {
         do {
             while written < out.count {
                 let n = try out.withUnsafeBytes { try socket.writeNonBlocking(UnsafeRawBufferPointer(rebasing: $0[written...])) }
-                if n == 0 { return }  // the rest when the socket is writable again
+                if n == 0 { return watchWrites(true) }  // the rest when the socket is writable again
                 written += n
             }
         } catch {
@@ -251,6 +265,7 @@ final class LoopConnection: LoopHandler {
             close()
             return
         }
+        if watchingWrites { watchWrites(false) }
         out.removeAll(keepingCapacity: out.capacity <= 64 * 1024)
         let c = completion
         completion = nil
@@ -260,9 +275,19 @@ final class LoopConnection: LoopHandler {
         head = nil
         headDeadlineSet = false
         deadline = loop.deadline(after: loop.config.idleTimeout)
-        // Inside `process` its loop goes on with pipelined requests; otherwise read now
-        // (bytes that came while the request was away raised no new edge).
-        if !inProcess { readAndProcess() }
+        // Inside `process` its loop goes on with pipelined requests; otherwise read what came
+        // while the request was away (its edge is gone) or parse what is buffered.
+        guard !inProcess else { return }
+        if pendingRead {
+            readAndProcess()
+        } else if parser.bufferedCount > 0 || sawEOF {
+            process()
+        }
+    }
+
+    private func watchWrites(_ on: Bool) {
+        watchingWrites = on
+        loop.poller.watchWrites(socket.fd, token: token, on)
     }
 
     // MARK: Handing over to a thread

@@ -29,6 +29,8 @@ final class LoopUpstreamConnection: LoopHandler {
     private var forward: ForwardPlan?
     private var out: [UInt8] = []
     private var written = 0
+    /// Whether epoll reports write readiness (only while a write is partial).
+    private var watchingWrites = false
     private var deadline: UInt64 = 0
     /// Whether this connection served an exchange before (the server may have closed it).
     private var reused = false
@@ -42,6 +44,7 @@ final class LoopUpstreamConnection: LoopHandler {
         self.socket = socket
         self.loop = loop
         state = connecting ? .connecting : .sending
+        watchingWrites = connecting
     }
 
     /// Sends `bytes` (the serialized request of `forward`) for `client`.
@@ -119,16 +122,22 @@ final class LoopUpstreamConnection: LoopHandler {
                 let n = try out.withUnsafeBytes { try socket.writeNonBlocking(UnsafeRawBufferPointer(rebasing: $0[written...])) }
                 if n == 0 {
                     deadline = loop.deadline(after: loop.config.upstreamTimeout)
-                    return
+                    return watchWrites(true)
                 }
                 written += n
             }
         } catch {
             return failOrRetry(.reset, "write: \((error as? SocketError)?.message ?? "\(error)")")
         }
+        if watchingWrites { watchWrites(false) }
         out.removeAll(keepingCapacity: true)
         state = .receiving
         deadline = loop.deadline(after: loop.config.upstreamTimeout)
+    }
+
+    private func watchWrites(_ on: Bool) {
+        watchingWrites = on
+        loop.poller.watchWrites(socket.fd, token: token, on)
     }
 
     private func readAndProcess() {
@@ -143,6 +152,8 @@ final class LoopUpstreamConnection: LoopHandler {
                 }
                 receivedAny = true
                 parser.append(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]))
+                // A short read emptied the socket: anything later raises a new edge.
+                if n < loop.scratch.count { break }
             }
         } catch {
             if !receivedAny { return failOrRetry(.reset, "read: \((error as? SocketError)?.message ?? "\(error)")") }
@@ -190,9 +201,10 @@ final class LoopUpstreamConnection: LoopHandler {
         guard let h = head else { return fail(.protocolError, "no response head") }
         let (f, c) = detachExchange()
         let response = UpstreamResponse(head: h, body: BufferedBody(body))
+        let keep = reusable
         body = []
         head = nil
-        if reusable { loop.releaseUpstream(self) } else { close() }
+        if keep { loop.releaseUpstream(self) } else { close() }
         if let f, let c { c.upstreamAnswered(f, .success(response)) }
     }
 

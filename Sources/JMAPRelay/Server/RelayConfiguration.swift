@@ -23,6 +23,8 @@ public struct RelayConfiguration: Sendable {
 
     /// How client connections are served (`--io`).
     public var ioModel: IOModel = .eventLoop
+    /// Number of event loops; nil means one per core.
+    public var eventLoopCount: Int?
     /// Address to listen on; loopback unless said otherwise.
     public var listenHost = "127.0.0.1"
     /// Port to listen on; 0 picks a free one (read it from `Relay.port`).
