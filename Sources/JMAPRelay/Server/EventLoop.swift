@@ -101,9 +101,9 @@ final class EventLoop: @unchecked Sendable {
                 if clientCount == 0 || forced.load(ordering: .acquiring) { break }
             }
         }
-        for h in Array(handlers.values) {
-            if let c = h as? LoopConnection { c.close() } else if let u = h as? LoopUpstreamConnection { u.close() }
-        }
+        // Upstreams first: an exchange in flight is answered (502) and traced before its client closes.
+        for case let u as LoopUpstreamConnection in Array(handlers.values) { u.abandon() }
+        for case let c as LoopConnection in Array(handlers.values) { c.close() }
     }
 
     private func acceptAll() {

@@ -60,7 +60,7 @@ final class LoopConnection: LoopHandler {
             if events & (EventPoller.readable | EventPoller.hangup) != 0 { pendingRead = true }
             if events & (EventPoller.writable | EventPoller.hangup) != 0 { flush() }
         case .reading:
-            if events & (EventPoller.readable | EventPoller.hangup) != 0 { readAndProcess() }
+            if events & (EventPoller.readable | EventPoller.hangup) != 0 { readAndProcess(events: events) }
         case .waiting:
             // Edge-triggered: remember to read once the answer is out.
             if events & (EventPoller.readable | EventPoller.hangup) != 0 { pendingRead = true }
@@ -94,7 +94,11 @@ final class LoopConnection: LoopHandler {
 
     // MARK: Reading requests
 
-    private func readAndProcess() {
+    /// Reads what the socket holds, then parses it.
+    /// - Parameters:
+    ///   - events: the epoll events that caused the read; a short read ends it unless they
+    ///     report a hang-up (its edge is already consumed, so the end must be read now).
+    private func readAndProcess(events: UInt32 = EventPoller.hangup) {
         pendingRead = false
         do {
             while true {
@@ -110,7 +114,7 @@ final class LoopConnection: LoopHandler {
                 }
                 parser.append(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]))
                 // A short read emptied the socket: anything later raises a new edge.
-                if n < loop.scratch.count { break }
+                if n < loop.scratch.count, events & EventPoller.hangup == 0 { break }
             }
         } catch {
             close()

@@ -83,7 +83,7 @@ final class LoopUpstreamConnection: LoopHandler {
         case .sending:
             if events & (EventPoller.writable | EventPoller.hangup) != 0 { flush() }
         case .receiving:
-            if events & (EventPoller.readable | EventPoller.hangup) != 0 { readAndProcess() }
+            if events & (EventPoller.readable | EventPoller.hangup) != 0 { readAndProcess(events: events) }
         case .idle:
             // The server closed a pooled connection (or sent something unasked for).
             if events & (EventPoller.readable | EventPoller.hangup) != 0 { close() }
@@ -101,6 +101,11 @@ final class LoopUpstreamConnection: LoopHandler {
         default:
             break
         }
+    }
+
+    /// Ends the connection at shutdown; an exchange in flight fails (and is still traced).
+    func abandon() {
+        if forward != nil { fail(.reset, "the relay stopped before the answer came") } else { close() }
     }
 
     func close() {
@@ -140,7 +145,11 @@ final class LoopUpstreamConnection: LoopHandler {
         loop.poller.watchWrites(socket.fd, token: token, on)
     }
 
-    private func readAndProcess() {
+    /// Reads what the socket holds, then parses it.
+    /// - Parameters:
+    ///   - events: the epoll events that caused the read; a short read ends it unless they
+    ///     report a hang-up (its edge is already consumed, so the end must be read now).
+    private func readAndProcess(events: UInt32 = EventPoller.hangup) {
         var eof = false
         do {
             while true {
@@ -153,7 +162,7 @@ final class LoopUpstreamConnection: LoopHandler {
                 receivedAny = true
                 parser.append(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]))
                 // A short read emptied the socket: anything later raises a new edge.
-                if n < loop.scratch.count { break }
+                if n < loop.scratch.count, events & EventPoller.hangup == 0 { break }
             }
         } catch {
             if !receivedAny { return failOrRetry(.reset, "read: \((error as? SocketError)?.message ?? "\(error)")") }
