@@ -83,8 +83,8 @@ final class EventLoop: @unchecked Sendable {
             poller.wait(timeoutMs: 250) { token, events in
                 if token == Self.listenerToken {
                     acceptAll()
-                } else {
-                    handlers[token]?.handle(events: events)
+                } else if let h = handlers[token] {
+                    h.handle(events: events)
                 }
             }
             now = MonotonicClock.nanos()

@@ -51,11 +51,13 @@ final class EventPoller: @unchecked Sendable {
     func remove(_ fd: Int32) { _ = relay_epoll_ctl(epfd, 2, fd, 0, 0) }
 
     /// Waits up to `timeoutMs` and calls `body` with each ready token and its events.
-    func wait(timeoutMs: Int32, _ body: (UInt64, UInt32) -> Void) {
+    /// - Returns: the number of events handled.
+    @discardableResult
+    func wait(timeoutMs: Int32, _ body: (UInt64, UInt32) -> Void) -> Int {
         let n = tokens.withUnsafeMutableBufferPointer { t in
             events.withUnsafeMutableBufferPointer { e in relay_epoll_wait(epfd, t.baseAddress, e.baseAddress, 256, timeoutMs) }
         }
-        guard n > 0 else { return }
+        guard n > 0 else { return 0 }
         for i in 0..<Int(n) {
             if tokens[i] == Self.wakeToken {
                 relay_eventfd_drain(wakeFD)
@@ -63,6 +65,7 @@ final class EventPoller: @unchecked Sendable {
             }
             body(tokens[i], events[i])
         }
+        return Int(n)
     }
 
     /// Makes the loop's current or next `wait` return.
