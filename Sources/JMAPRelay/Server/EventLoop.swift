@@ -47,6 +47,7 @@ final class EventLoop: @unchecked Sendable {
         self.listener = listener
         self.threads = threads
         poller = try EventPoller()
+        upstreamKind = pipeline.upstream is LiveUpstream ? .live : pipeline.upstream is ReplayUpstream ? .replay : .other
         listener.setBlocking(false)
         _ = poller.addListener(listener.fd, token: Self.listenerToken)
     }
@@ -73,8 +74,21 @@ final class EventLoop: @unchecked Sendable {
         poller.wake()
     }
 
-    /// Whether requests may be served on the loop: no faults loaded and a network upstream.
+    /// Whether requests may be served on the loop: no faults loaded.
     var fastPathOpen: Bool { pipeline.faults.isIdle }
+
+    /// What the pipeline's upstream is, asked once: the loop sends to a `LiveUpstream` itself,
+    /// calls a recording directly (it does no I/O) and leaves anything else to threads.
+    enum UpstreamKind {
+        /// The network: plain HTTP goes out on the loop.
+        case live
+        /// A recording, answered from memory.
+        case replay
+        /// Anything else (a fallback to the network, a test stub): a thread calls it.
+        case other
+    }
+
+    let upstreamKind: UpstreamKind
 
     private func run() {
         defer { finished.signal() }

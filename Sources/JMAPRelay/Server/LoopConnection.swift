@@ -179,14 +179,14 @@ final class LoopConnection: LoopHandler {
             head: h, body: BufferedBody(body), fromLoopback: peerIsLoopback, arrivalNanos: arrival)
         body = []
         let pipeline = loop.pipeline
-        if pipeline.upstream is ReplayUpstream {
+        switch loop.upstreamKind {
+        case .live:
+            break
+        case .replay:
             // A recording answers from memory: no I/O to wait for.
-            deliver(pipeline.handle(request))
-            return
-        }
-        guard pipeline.upstream is LiveUpstream else {
-            handOver { conn in conn.resume(pipeline.handle(request), request: h) }
-            return
+            return deliver(pipeline.handle(request))
+        case .other:
+            return handOver { conn in conn.resume(pipeline.handle(request), request: h) }
         }
         switch pipeline.prepare(request) {
         case .reply(let reply):

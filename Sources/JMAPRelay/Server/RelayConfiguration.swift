@@ -21,8 +21,10 @@ public struct RelayConfiguration: Sendable {
         case threads
     }
 
-    /// How client connections are served (`--io`).
-    public var ioModel: IOModel = .eventLoop
+    /// How client connections are served (`--io`). Threads stay the default: on the shared
+    /// 2-core bench machine the loops used about a quarter less CPU per request but were not
+    /// faster against nginx at 64 connections (see `tools/bench`, `--io epoll`).
+    public var ioModel: IOModel = .threads
     /// Number of event loops; nil means one per core.
     public var eventLoopCount: Int?
     /// Address to listen on; loopback unless said otherwise.
