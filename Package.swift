@@ -14,7 +14,7 @@ let package = Package(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // epoll, eventfd and accept4 for the event loops (header-only wrappers).
+        // epoll and eventfd for the event loops (header-only wrappers).
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         // Pure logic: codec, JSON, JMAP, session rewriting, recording, replay, faults. No sockets.
         .target(name: "RelayCore"),

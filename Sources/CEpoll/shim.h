@@ -1,11 +1,10 @@
 #ifndef JMAP_RELAY_CEPOLL_SHIM_H
 #define JMAP_RELAY_CEPOLL_SHIM_H
-// epoll, eventfd and accept4 for the event loops. Swift's Glibc module does not expose
+// epoll and eventfd for the event loops. Swift's Glibc module does not expose
 // <sys/epoll.h>, and `struct epoll_event` is packed on x86_64, so Swift cannot build one:
 // these wrappers take and return plain integers.
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <errno.h>
@@ -55,9 +54,6 @@ static inline void relay_eventfd_drain(int fd) {
     ssize_t r = read(fd, &v, sizeof v);
     (void)r;
 }
-
-/// accept4 with SOCK_CLOEXEC (the loops use MSG_DONTWAIT, so a socket handed to a thread stays blocking); -1 with errno when nothing is waiting.
-static inline int relay_accept_cloexec(int fd) { return accept4(fd, 0, 0, SOCK_CLOEXEC); }
 
 static inline int relay_errno(void) { return errno; }
 #endif

@@ -10,22 +10,24 @@ protocol LoopHandler: AnyObject {
     func checkTimeout(now: UInt64)
 }
 
-/// One event loop: a thread, an epoll instance, a listening socket of its own (the kernel
-/// spreads connections over the loops' `SO_REUSEPORT` sockets), its client connections and a
-/// small keep-alive pool of upstream connections. Requests on the common path (a small body,
-/// plain HTTP upstream, no faults) are served here without blocking; anything else is handed
-/// to a thread running the blocking code. Everything here belongs to the loop's thread
-/// except `requestStop`/`forceStop`.
+/// One event loop: a thread, an epoll instance, the client connections the group's acceptor
+/// gave it and a small keep-alive pool of upstream connections. Requests on the common path
+/// (a small body, plain HTTP upstream, no faults) are served here without blocking; anything
+/// else is handed to a thread running the blocking code. Everything here belongs to the
+/// loop's thread except `adopt`, `load`, `requestStop` and `forceStop`.
 final class EventLoop: @unchecked Sendable {
     let pipeline: Pipeline
     let config: RelayConfiguration
     let threads: ConnectionThreads
-    private let listener: Socket
     let poller: EventPoller
     private var handlers: [UInt64: any LoopHandler] = [:]
     private var nextToken: UInt64 = 2
-    private static let listenerToken: UInt64 = 1
     private var clientCount = 0
+    /// Client connections served, for the acceptor to pick the least loaded loop.
+    let load = Atomic(0)
+    /// Connections accepted for this loop and not yet registered.
+    private let adopted = Locked<[Socket]>([])
+    private let hasAdopted = Atomic(false)
     var idleUpstreams: [Origin: [LoopUpstreamConnection]] = [:]
     let maxIdlePerOrigin = 64
     /// A read buffer shared by the loop's connections.
@@ -34,22 +36,19 @@ final class EventLoop: @unchecked Sendable {
     private(set) var now = MonotonicClock.nanos()
     private let stopRequested = Atomic(false)
     private let forced = Atomic(false)
-    private var listening = true
+    private var closedIdle = false
     /// Signalled when the loop's thread has finished.
     let finished = DispatchSemaphore(value: 0)
 
     /// Largest request or response body served on the loop; bigger ones go to a thread.
     static let maxBufferedBody = 1 << 20
 
-    init(pipeline: Pipeline, config: RelayConfiguration, listener: Socket, threads: ConnectionThreads) throws {
+    init(pipeline: Pipeline, config: RelayConfiguration, threads: ConnectionThreads) throws {
         self.pipeline = pipeline
         self.config = config
-        self.listener = listener
         self.threads = threads
         poller = try EventPoller()
         upstreamKind = pipeline.upstream is LiveUpstream ? .live : pipeline.upstream is ReplayUpstream ? .replay : .other
-        listener.setBlocking(false)
-        _ = poller.addListener(listener.fd, token: Self.listenerToken)
     }
 
     deinit { scratch.deallocate() }
@@ -62,7 +61,15 @@ final class EventLoop: @unchecked Sendable {
         t.start()
     }
 
-    /// Stops accepting and closes idle connections; busy ones finish their exchange.
+    /// Gives the loop a connection to serve (from the acceptor's thread).
+    func adopt(_ socket: Socket) {
+        load.add(1, ordering: .relaxed)
+        adopted.withLock { $0.append(socket) }
+        hasAdopted.store(true, ordering: .releasing)
+        poller.wake()
+    }
+
+    /// Closes idle connections; busy ones finish their exchange.
     func requestStop() {
         stopRequested.store(true, ordering: .releasing)
         poller.wake()
@@ -95,21 +102,17 @@ final class EventLoop: @unchecked Sendable {
         var nextScan = now + 250_000_000
         while true {
             poller.wait(timeoutMs: 250) { token, events in
-                if token == Self.listenerToken {
-                    acceptAll()
-                } else if let h = handlers[token] {
-                    h.handle(events: events)
-                }
+                if let h = handlers[token] { h.handle(events: events) }
             }
+            if hasAdopted.exchange(false, ordering: .acquiring) { registerAdopted() }
             now = MonotonicClock.nanos()
             if now >= nextScan {
                 nextScan = now + 250_000_000
                 for h in Array(handlers.values) { h.checkTimeout(now: now) }
             }
             if stopRequested.load(ordering: .acquiring) {
-                if listening {
-                    listening = false
-                    listener.close()
+                if !closedIdle {
+                    closedIdle = true
                     for h in Array(handlers.values) { (h as? LoopConnection)?.closeIfIdle() }
                 }
                 if clientCount == 0 || forced.load(ordering: .acquiring) { break }
@@ -120,13 +123,15 @@ final class EventLoop: @unchecked Sendable {
         for case let c as LoopConnection in Array(handlers.values) { c.close() }
     }
 
-    private func acceptAll() {
-        for _ in 0..<64 {
-            guard let socket = listener.acceptNonBlocking() else { return }
+    private func registerAdopted() {
+        for socket in adopted.withLock({ a -> [Socket] in defer { a.removeAll() }; return a }) {
             let token = nextToken
             nextToken += 1
             let conn = LoopConnection(socket: socket, loop: self, token: token)
-            guard poller.addConnection(socket.fd, token: token) else { continue }
+            guard poller.addConnection(socket.fd, token: token) else {
+                load.subtract(1, ordering: .relaxed)
+                continue
+            }
             handlers[token] = conn
             clientCount += 1
             conn.start()
@@ -146,7 +151,10 @@ final class EventLoop: @unchecked Sendable {
     /// Forgets a handler; with `handOver`, its socket stays open for a thread.
     func unregister(token: UInt64, fd: Int32, handOver: Bool) {
         guard let h = handlers.removeValue(forKey: token) else { return }
-        if h is LoopConnection { clientCount -= 1 }
+        if h is LoopConnection {
+            clientCount -= 1
+            load.subtract(1, ordering: .relaxed)
+        }
         if handOver { poller.remove(fd) }
     }
 

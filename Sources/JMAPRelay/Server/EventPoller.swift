@@ -2,7 +2,7 @@ import CEpoll
 
 /// An epoll instance and an eventfd to wake it from another thread. Client and upstream
 /// sockets are registered edge-triggered for reading once, so serving a request needs no
-/// `epoll_ctl` unless a write is partial; the listening socket is level-triggered.
+/// `epoll_ctl` unless a write is partial.
 /// Owned by one event loop; `wake()` may be called from any thread.
 final class EventPoller: @unchecked Sendable {
     /// Readiness bits as epoll reports them.
@@ -43,9 +43,6 @@ final class EventPoller: @unchecked Sendable {
     private static func mask(_ writing: Bool) -> UInt32 {
         relay_EPOLLIN | relay_EPOLLRDHUP | relay_EPOLLET | (writing ? relay_EPOLLOUT : 0)
     }
-
-    /// Watches a listening socket, level-triggered.
-    func addListener(_ fd: Int32, token: UInt64) -> Bool { relay_epoll_ctl(epfd, 0, fd, relay_EPOLLIN, token) == 0 }
 
     /// Stops watching `fd` (before it is handed to a thread; closing a socket forgets it anyway).
     func remove(_ fd: Int32) { _ = relay_epoll_ctl(epfd, 2, fd, 0, 0) }

@@ -1,4 +1,3 @@
-import CEpoll
 import Foundation
 import Glibc
 import RelayCore
@@ -50,9 +49,8 @@ public final class Socket: ByteStream, @unchecked Sendable {
 
     // MARK: Listening
 
-    /// A listening socket on `host:port` (port 0 picks one). With `reusePort`, several
-    /// sockets (one per event loop) share the port and the kernel spreads connections.
-    public static func listen(host: String, port: Int, backlog: Int32 = 1024, reusePort: Bool = false) throws -> Socket {
+    /// A listening socket on `host:port` (port 0 picks one).
+    public static func listen(host: String, port: Int, backlog: Int32 = 1024) throws -> Socket {
         let addrs = try resolve(host: host, port: port, passive: true)
         var lastError = SocketError(kind: .dns, call: "getaddrinfo", errno: 0, message: "no address for \(host)")
         for a in addrs {
@@ -60,7 +58,6 @@ public final class Socket: ByteStream, @unchecked Sendable {
             if fd < 0 { lastError = .makeFailed("socket"); continue }
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-            if reusePort { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
             let ok = a.address.withUnsafeBytes { p in
                 Glibc.bind(fd, p.baseAddress!.assumingMemoryBound(to: sockaddr.self), a.length) == 0
             }
@@ -96,20 +93,6 @@ public final class Socket: ByteStream, @unchecked Sendable {
             }
             if errno == EINTR || errno == ECONNABORTED { continue }
             throw SocketError.makeFailed("accept")
-        }
-    }
-
-    /// Takes a waiting connection, non-blocking; nil when none is waiting.
-    public func acceptNonBlocking() -> Socket? {
-        while true {
-            let c = relay_accept_cloexec(fd)
-            if c >= 0 {
-                let s = Socket(fd: c)
-                s.setNoDelay()
-                return s
-            }
-            if errno == EINTR || errno == ECONNABORTED { continue }
-            return nil
         }
     }
 
