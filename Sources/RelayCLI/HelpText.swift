@@ -39,8 +39,8 @@ enum HelpText {
           --listen <host:port>    Where to listen. Port 0 picks a free port. (default:
                                   127.0.0.1:8470)
           --trace <format>        text, json (one object per line) or off. (default: text)
-          --io <model>            threads: a thread per connection; epoll: one event loop
-                                  per core, threads only for streams. (default: threads)
+          --io <model>            epoll: one event loop per core, threads only for streams
+                                  and faults; threads: a thread per connection. (default: epoll)
           --auth-env <name>       Add an Authorization header from this environment variable
                                   to requests that carry none: 'Bearer …' or 'Basic …' as is,
                                   'user:password' as Basic, anything else as a Bearer token.
@@ -117,7 +117,7 @@ enum HelpText {
           --listen <host:port>    Where to listen. Port 0 picks a free port. (default:
                                   127.0.0.1:8470)
           --trace <format>        text, json or off. (default: text)
-          --io <model>            threads or epoll. (default: threads)
+          --io <model>            epoll or threads. (default: epoll)
           --fault <spec>          Inject a fault, e.g. 'call=Email/set action=method-error:serverFail
                                   nth=1' or 'path=/jmap/api* action=status:503 retry-after=2
                                   first=2'. Repeatable. See FAULTS below.

@@ -12,7 +12,7 @@ struct CommonOptions: Equatable {
     var strictLimits = false
     var lint = false
     var lintIgnore: [String] = []
-    var ioModel: RelayConfiguration.IOModel = .threads
+    var ioModel: RelayConfiguration.IOModel = .eventLoop
 
     /// Consumes `name` if it is a common option; false when it is not one.
     mutating func read(_ name: String, inline: String?, from r: inout ArgumentReader) throws -> Bool {
