@@ -27,8 +27,8 @@ final class EventPoller: @unchecked Sendable {
     }
 
     deinit {
-        Socket(fd: wakeFD).close()
-        Socket(fd: epfd).close()
+        Socket.closeDescriptor(wakeFD)
+        Socket.closeDescriptor(epfd)
     }
 
     /// Watches a connection, edge-triggered, for reading and hang-ups, and for writing only

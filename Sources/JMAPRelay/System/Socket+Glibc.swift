@@ -283,6 +283,9 @@ public final class Socket: ByteStream, @unchecked Sendable {
         close()
     }
 
+    /// Closes a descriptor that is not a socket (an epoll instance, an eventfd).
+    static func closeDescriptor(_ fd: Int32) { _ = Glibc.close(fd) }
+
     /// Closes the socket; a listener's blocked `accept` is woken first. Idempotent.
     public func close() {
         if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
