@@ -21,9 +21,10 @@ public struct RelayConfiguration: Sendable {
         case threads
     }
 
-    /// How client connections are served (`--io`). Event loops by default: on the 2-core bench
-    /// machine they matched threads at 1 and 8 connections, were faster at 64 with a shorter
-    /// tail, and used about a quarter less CPU per request. `.threads` is the escape hatch.
+    /// How client connections are served (`--io`). Event loops by default: on the shared 2-core
+    /// bench machine their throughput matched threads at 1, 8 and 64 connections (within the
+    /// run-to-run noise) with about a fifth less CPU per request at 8 and a third of the
+    /// context switches. `.threads` is the escape hatch.
     public var ioModel: IOModel = .eventLoop
     /// Number of event loops; nil means one per core.
     public var eventLoopCount: Int?
