@@ -71,4 +71,23 @@ import Testing
         #expect(r.body.count == 12 * chunk.count)
         #expect(r.body == Array((0..<12).map { _ in chunk }.joined()))
     }
+
+    @Test(arguments: models)
+    func idleAndSlowClientsAreClosedAtTheirTimeouts(_ io: RelayConfiguration.IOModel) throws {
+        let up = try Self.echoUpstream()
+        defer { up.stop() }
+        let h = try RelayHarness(upstream: up.baseURL) { c in
+            c.ioModel = io
+            c.idleTimeout = .milliseconds(300)
+            c.headTimeout = .milliseconds(300)
+        }
+        defer { h.stop() }
+        let idle = try RawHTTPClient(port: h.port, readTimeout: .seconds(5))
+        #expect(try idle.request("GET", "/x").text == "/x")
+        // End of stream (not the client's own read timeout) within the client's 5 s.
+        #expect(throws: RawHTTPClient.ClosedBeforeResponse.self) { try idle.readByte() }
+        let slow = try RawHTTPClient(port: h.port, readTimeout: .seconds(5))
+        try slow.send("GET /y HTTP/1.1\r\nHo")
+        #expect(throws: RawHTTPClient.ClosedBeforeResponse.self) { try slow.readByte() }
+    }
 }
