@@ -14,10 +14,12 @@ let package = Package(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // epoll and eventfd for the event loops (header-only wrappers).
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         // Pure logic: codec, JSON, JMAP, session rewriting, recording, replay, faults. No sockets.
         .target(name: "RelayCore"),
         // I/O: sockets, TLS, listener, upstream client, the running relay.
-        .target(name: "JMAPRelay", dependencies: ["RelayCore", "COpenSSL", "CZlib"]),
+        .target(name: "JMAPRelay", dependencies: ["RelayCore", "COpenSSL", "CZlib", "CEpoll"]),
         // Command line: argument parsing, help, subcommands.
         .target(name: "RelayCLI", dependencies: ["JMAPRelay"]),
         .executableTarget(name: "jmap-relay", dependencies: ["RelayCLI"]),

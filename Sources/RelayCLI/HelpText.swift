@@ -39,6 +39,8 @@ enum HelpText {
           --listen <host:port>    Where to listen. Port 0 picks a free port. (default:
                                   127.0.0.1:8470)
           --trace <format>        text, json (one object per line) or off. (default: text)
+          --io <model>            epoll: one event loop per core, threads only for streams
+                                  and faults; threads: a thread per connection. (default: epoll)
           --auth-env <name>       Add an Authorization header from this environment variable
                                   to requests that carry none: 'Bearer …' or 'Basic …' as is,
                                   'user:password' as Basic, anything else as a Bearer token.
@@ -114,6 +116,7 @@ enum HelpText {
           --listen <host:port>    Where to listen. Port 0 picks a free port. (default:
                                   127.0.0.1:8470)
           --trace <format>        text, json or off. (default: text)
+          --io <model>            epoll or threads. (default: epoll)
         \(faultAndLintOptions)
           -h, --help              Show help information.
 

@@ -12,6 +12,7 @@ struct CommonOptions: Equatable {
     var strictLimits = false
     var lint = false
     var lintIgnore: [String] = []
+    var ioModel: RelayConfiguration.IOModel = .eventLoop
 
     /// Consumes `name` if it is a common option; false when it is not one.
     mutating func read(_ name: String, inline: String?, from r: inout ArgumentReader) throws -> Bool {
@@ -24,6 +25,12 @@ struct CommonOptions: Equatable {
                 throw UsageError("'--trace' must be text, json or off (got '\(v)')", command: r.command)
             }
             trace = m
+        case "--io":
+            let v = try r.value(for: name, inline: inline)
+            guard let m = RelayConfiguration.IOModel(rawValue: v) else {
+                throw UsageError("'--io' must be epoll or threads (got '\(v)')", command: r.command)
+            }
+            ioModel = m
         case "--max-body-size":
             maxBodyBytes = try Self.parseInt(try r.value(for: name, inline: inline), name: name, command: r.command, min: 1)
         case "--fault":
@@ -68,6 +75,7 @@ struct CommonOptions: Equatable {
         c.listenHost = listenHost
         c.listenPort = listenPort
         c.trace = trace
+        c.ioModel = ioModel
         c.maxRequestBodyBytes = maxBodyBytes
         c.faults = faults
         c.faultSeed = seed ?? 0

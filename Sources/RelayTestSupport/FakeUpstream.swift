@@ -56,6 +56,9 @@ public final class FakeUpstream: Sendable {
         t.start()
     }
 
+    /// Connections accepted so far (keep-alive reuse shows as fewer connections than requests).
+    public var connectionCount: Int { open.withLock { $0.count } }
+
     /// Heads of every request received so far.
     public var requests: [HTTPRequestHead] { received.withLock { $0 } }
 

@@ -94,6 +94,7 @@ private func announcedPort(_ err: Pipe) -> Int? {
         ["replay", "--seed", "-1"], ["replay", "--limits", "loose"], ["replay", "--on-miss", "shrug"],
         ["replay", "--upstream", "http://x"], ["serve", "--upstream", "http://x", "--push-callback-url", "ftp://x"],
         ["serve", "--upstream", "http://x", "--fault", "endpoint=api action=drop-event"],
+        ["serve", "--upstream", "http://x", "--io", "fibers"],
     ])
     func badInputIsOneLineAndUsageAndExit64(_ args: [String]) throws {
         let r = try run(args)
@@ -156,6 +157,32 @@ private func announcedPort(_ err: Pipe) -> Int? {
         let forwarded = try c.request("POST", "/jmap/", headers: ["Content-Type": "application/json"], body: Array(novel.utf8))
         #expect(forwarded.head.status == 404)  // the fake upstream has no /jmap/: it was asked
         #expect(up.requests.map { String($0.path) } == ["/jmap/"])
+    }
+
+    @Test(arguments: ["epoll", "threads"])
+    func servesUnderEitherIOModel(_ io: String) throws {
+        let up = try FakeUpstream.jmap()
+        defer { up.stop() }
+        let p = Process()
+        p.executableURL = binary()
+        p.arguments = ["serve", "--upstream", up.baseURL, "--listen", "127.0.0.1:0", "--trace", "off", "--io", io]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        defer {
+            p.interrupt()
+            p.waitUntilExit()
+        }
+        let port = try #require(announcedPort(err))
+        let c = try RawHTTPClient(port: port)
+        // The fake server redirects discovery (as Cyrus does); the relay points it at itself.
+        let base = "http://127.0.0.1:\(port)"
+        let redirect = try c.request("GET", "/.well-known/jmap")
+        let location = try #require(redirect.head.headers["location"])
+        #expect(location.hasPrefix(base))
+        let session = try c.request("GET", String(location.dropFirst(base.count)))
+        #expect(session.head.status == 200)
+        #expect(session.json?["apiUrl"]?.stringValue?.hasPrefix("http://127.0.0.1:\(port)/") == true)
     }
 
     @Test func killDashNineMidRecordingLeavesALoadableFile() throws {

@@ -46,8 +46,18 @@ final class Pipeline: Sendable {
     /// Next exchange number, from 1.
     func nextSeq() -> Int { sequenceCounter.wrappingAdd(1, ordering: .relaxed).newValue }
 
-    /// Handles one request.
+    /// Handles one request: `prepare`, the upstream's blocking `send`, then `complete`.
     func handle(_ request: IncomingRequest) -> RelayReply {
+        switch prepare(request) {
+        case .reply(let reply): return reply
+        case .forward(let forward): return complete(forward, Result { try upstream.send(forward.request) })
+        }
+    }
+
+    /// Everything before the upstream is asked: the control API, routing, the request going
+    /// up, reading an API body for the trace, faults planned before the upstream. Either the
+    /// reply is known already or the request must go upstream.
+    func prepare(_ request: IncomingRequest) -> Prepared {
         let head = request.head
         let seq = nextSeq()
         var draft = ExchangeDraft(seq: seq, request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
@@ -56,16 +66,16 @@ final class Pipeline: Sendable {
             // Open to the server (which may not be on loopback): only issued tokens forward.
             draft.kind = .pushCallback
             let response = webhookResponse(request, draft: &draft)
-            return finish(draft, response)
+            return .reply(finish(draft, response))
         }
         if head.target == "/_relay" || head.target.hasPrefix("/_relay/") {
             draft.kind = .other
-            return finish(draft, controlResponse(request))
+            return .reply(finish(draft, controlResponse(request)))
         }
         guard head.target.hasPrefix("/"), head.method != "CONNECT",
             let route = routing.route(head.target)
         else {
-            return finish(draft, .problem(.forbiddenTarget(head.target)))
+            return .reply(finish(draft, .problem(.forbiddenTarget(head.target))))
         }
         draft.kind = routing.kind(method: head.method, target: head.target)
         draft.origin = route.origin
@@ -97,31 +107,30 @@ final class Pipeline: Sendable {
                 draft.noteRequest(JMAPScanner.scanRequest(bytes))
                 body = BufferedBody(bytes)
             } catch let e as BodyTooLarge {
-                return finish(draft, .problem(.relay(
+                return .reply(finish(draft, .problem(.relay(
                     "request-too-large", title: "Content Too Large", status: 413,
-                    detail: "JMAP request body over \(e.limit) bytes; the relay reads API requests whole.")))
+                    detail: "JMAP request body over \(e.limit) bytes; the relay reads API requests whole."))))
             } catch let e as HTTPParseError {
                 // A malformed chunk or a body over --max-body-size gets its status, like uploads do.
                 draft.error = "client body: \(e)"
-                return finish(draft, .problem(.malformedRequest(e)))
+                return .reply(finish(draft, .problem(.malformedRequest(e))))
             } catch {
                 draft.error = "client body: \(error)"
-                return finish(draft, .reset)
+                return .reply(finish(draft, .reset))
             }
         }
 
         var plan = FaultPlan()
         if !faults.isIdle {
             switch planFaults(&draft, head: head, body: &body) {
-            case .reply(let reply): return finish(draft, reply)
+            case .reply(let reply): return .reply(finish(draft, reply))
             case .proceed(let p): plan = p
             }
             if plan.answerLocally {
                 if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() }
-                return finish(draft, localAnswer(plan, draft: &draft))
+                return .reply(finish(draft, localAnswer(plan, draft: &draft)))
             }
         }
-        defer { if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() } }
 
         if draft.kind == .api, let bytes = draft.upstreamRequestBody, let rewritten = rewritingCallbackURLs(bytes, draft: &draft) {
             draft.upstreamRequestBody = rewritten
@@ -134,11 +143,21 @@ final class Pipeline: Sendable {
             body = buffered.source
         }
         draft.upstreamRequest = upHead
+        return .forward(ForwardPlan(
+            draft: draft, request: UpstreamRequest(origin: route.origin, head: upHead, body: body, kind: draft.kind),
+            upgrading: upgrading, faultPlan: plan))
+    }
 
+    /// Everything after the upstream answered (or failed): the client's response, with the
+    /// bookkeeping that runs once it is written.
+    func complete(_ forward: ForwardPlan, _ result: Result<UpstreamResponse, any Error>) -> RelayReply {
+        var draft = forward.draft
+        let plan = forward.faultPlan
+        // The upstream has answered (or failed): a maxConcurrentRequests slot is free again.
+        defer { if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() } }
         let upstreamResponse: UpstreamResponse
         do {
-            upstreamResponse = try upstream.send(
-                UpstreamRequest(origin: route.origin, head: upHead, body: body, kind: draft.kind))
+            upstreamResponse = try result.get()
         } catch let e as UpstreamError {
             draft.error = "\(e.kind.rawValue): \(e.detail)"
             return finish(draft, .problem(.upstreamFailed(e)))
@@ -146,14 +165,15 @@ final class Pipeline: Sendable {
             draft.error = "client body: \(e)"
             return finish(draft, .problem(.malformedRequest(e)))
         } catch {
-            let e = UpstreamError(.reset, origin: route.origin.description, detail: "\(error)")
+            let e = UpstreamError(.reset, origin: forward.request.origin.description, detail: "\(error)")
             draft.error = "\(e.kind.rawValue): \(e.detail)"
             return finish(draft, .problem(.upstreamFailed(e)))
         }
         draft.upstreamResponse = upstreamResponse.head
         draft.replayed = upstreamResponse.replayed
         if plan.responseDelayMs > 0 { Thread.sleep(forTimeInterval: Double(plan.responseDelayMs) / 1000) }
-        var response = respond(upstreamResponse, draft: &draft, upstreamHead: upHead, upgrading: upgrading, plan: plan)
+        var response = respond(
+            upstreamResponse, draft: &draft, upstreamHead: forward.request.head, upgrading: forward.upgrading, plan: plan)
         response.truncateAfter = plan.truncateAfter
         response.bytesPerSecond = plan.bytesPerSecond
         return finish(draft, response)

@@ -4,6 +4,8 @@ import Synchronization
 
 /// One client connection, served by one thread from accept to close: reads requests with the
 /// codec, hands each to the pipeline, writes the reply, and loops while keep-alive holds.
+/// An event loop may hand over a connection it started, with its parser and a request
+/// already under way (`run(startingWith:)`, `resume(_:request:)`).
 /// Owned by its thread; `interruptIfIdle()` may be called from the shutdown thread.
 final class ClientConnection: @unchecked Sendable {
     let socket: Socket
@@ -15,12 +17,18 @@ final class ClientConnection: @unchecked Sendable {
     /// Asked once per connection, not once per request.
     private lazy var peerIsLoopback = socket.isPeerLoopback
 
-    init(socket: Socket, pipeline: Pipeline, config: RelayConfiguration) {
+    /// - Parameters:
+    ///   - parser: the parser of an event loop that read the start of this connection.
+    init(socket: Socket, pipeline: Pipeline, config: RelayConfiguration, parser: HTTPRequestParser? = nil) {
         self.socket = socket
         self.pipeline = pipeline
         self.config = config
-        self.parser = HTTPRequestParser(
-            limits: HTTPParserLimits(maxBodyBytes: config.maxRequestBodyBytes))
+        self.parser = parser ?? Self.makeParser(config)
+    }
+
+    /// The request parser with the configured limits.
+    static func makeParser(_ config: RelayConfiguration) -> HTTPRequestParser {
+        HTTPRequestParser(limits: HTTPParserLimits(maxBodyBytes: config.maxRequestBodyBytes))
     }
 
     /// Closes the connection if it is waiting for a next request; a busy one finishes first.
@@ -29,55 +37,82 @@ final class ClientConnection: @unchecked Sendable {
     }
 
     /// Serves requests until the client leaves, keep-alive ends or the relay stops.
-    func run() {
+    /// - Parameters:
+    ///   - first: a head the parser already returned (handed over by an event loop).
+    func run(startingWith first: HTTPRequestHead? = nil) {
         defer { socket.close() }
-        while !pipeline.isStopping {
+        var pending = first
+        while pending != nil || !pipeline.isStopping {
             let head: HTTPRequestHead
-            switch readHead() {
-            case .head(let h): head = h
-            case .closed: return
-            case .failed(let error):
-                writeRefusal(ProblemDetails.malformedRequest(error))
-                return
+            if let p = pending {
+                head = p
+                pending = nil
+            } else {
+                switch readHead() {
+                case .head(let h): head = h
+                case .closed: return
+                case .timedOut:
+                    writeRefusal(ProblemDetails.headTimedOut(config.headTimeout))
+                    return
+                case .failed(let error):
+                    writeRefusal(ProblemDetails.malformedRequest(error))
+                    return
+                }
             }
             busy.store(true, ordering: .releasing)
             defer { busy.store(false, ordering: .releasing) }
             let body = ClientBodySource(connection: self, head: head, framing: parser.framing)
             let request = IncomingRequest(
                 head: head, body: body, fromLoopback: peerIsLoopback, arrivalNanos: MonotonicClock.nanos())
-            let reply = pipeline.handle(request)
-            switch reply {
-            case .reset:
-                socket.reset()
-                return
-            case .hang:
-                holdUntilClientLeaves()
-                return
-            case .response(let response):
-                let keepAlive = HeaderPolicy.clientWantsKeepAlive(head) && !response.close && !pipeline.isStopping
-                let writer = ResponseWriter(socket: socket, request: head, keepAlive: keepAlive)
-                let outcome = writer.write(response)
-                response.completion?(outcome.completion)
-                if let upstreamSide = response.upgraded, outcome.completion.error == nil {
-                    var tunnel = Tunnel(client: socket, clientPrefix: parser.takeRemaining(), upstream: upstreamSide)
-                    tunnel.observer = response.tunnelObserver
-                    tunnel.filter = response.tunnelFilter
-                    tunnel.run()
-                    return
-                }
-                if !outcome.keepAlive { return }
-                if let err = body.failure {
-                    config.logSink.map { $0("jmap-relay: client body failed: \(err)") }
-                    return
-                }
-                if !body.drain(limit: 1 << 20) { return }
+            guard respond(pipeline.handle(request), to: head, body: body) else { return }
+        }
+    }
+
+    /// Writes the reply to a request whose body an event loop already read, then serves the
+    /// connection's next requests.
+    func resume(_ reply: RelayReply, request head: HTTPRequestHead) {
+        busy.store(true, ordering: .releasing)
+        let more = respond(reply, to: head, body: nil)
+        busy.store(false, ordering: .releasing)
+        if more { run() } else { socket.close() }
+    }
+
+    /// Writes one reply; false when the connection is done.
+    private func respond(_ reply: RelayReply, to head: HTTPRequestHead, body: ClientBodySource?) -> Bool {
+        switch reply {
+        case .reset:
+            socket.reset()
+            return false
+        case .hang:
+            holdUntilClientLeaves()
+            return false
+        case .response(let response):
+            let keepAlive = HeaderPolicy.clientWantsKeepAlive(head) && !response.close && !pipeline.isStopping
+            let writer = ResponseWriter(socket: socket, request: head, keepAlive: keepAlive)
+            let outcome = writer.write(response)
+            response.completion?(outcome.completion)
+            if let upstreamSide = response.upgraded, outcome.completion.error == nil {
+                var tunnel = Tunnel(client: socket, clientPrefix: parser.takeRemaining(), upstream: upstreamSide)
+                tunnel.observer = response.tunnelObserver
+                tunnel.filter = response.tunnelFilter
+                tunnel.run()
+                return false
             }
+            if !outcome.keepAlive { return false }
+            guard let body else { return true }
+            if let err = body.failure {
+                config.logSink.map { $0("jmap-relay: client body failed: \(err)") }
+                return false
+            }
+            return body.drain(limit: 1 << 20)
         }
     }
 
     private enum HeadResult {
         case head(HTTPRequestHead)
         case closed
+        /// A head began but did not finish within the head timeout (a slow client).
+        case timedOut
         case failed(HTTPParseError)
     }
 
@@ -100,8 +135,16 @@ final class ClientConnection: @unchecked Sendable {
                 deadline = MonotonicClock.nanos() + UInt64(max(0, config.headTimeout.milliseconds)) * 1_000_000
                 socket.setReadTimeout(config.headTimeout)
             }
-            if let d = deadline, MonotonicClock.nanos() > d { return .closed }
-            guard let n = try? readSome(), n > 0 else {
+            if let d = deadline, MonotonicClock.nanos() > d { return .timedOut }
+            let read: Int
+            do {
+                read = try readSome()
+            } catch let e as SocketError where e.kind == .timeout && parser.bufferedCount > 0 {
+                return .timedOut
+            } catch {
+                read = 0
+            }
+            guard read > 0 else {
                 parser.appendEOF()
                 if case .failed(let e) = drainParserAfterEOF() { return .failed(e) }
                 return .closed

@@ -4,11 +4,10 @@ import Synchronization
 
 /// Accepts connections on one socket and gives each its own thread. Tracks the live
 /// connections so that shutdown can close the idle ones and wait for the busy ones.
-final class Listener: Sendable {
+final class Listener: ConnectionServer {
     private let socket: Socket
     private let config: RelayConfiguration
-    private let connections = Mutex<[ObjectIdentifier: ClientConnection]>([:])
-    private let allGone = DispatchSemaphore(value: 0)
+    private let threads = ConnectionThreads()
     private let acceptStopped = DispatchSemaphore(value: 0)
     private let stopping = Atomic(false)
 
@@ -23,7 +22,7 @@ final class Listener: Sendable {
     }
 
     /// Starts the accept thread; each connection is served by `pipeline`.
-    func start(pipeline: Pipeline) {
+    func start(pipeline: Pipeline) throws {
         let t = Thread { [self] in acceptLoop(pipeline: pipeline) }
         t.name = "accept"
         t.stackSize = 256 * 1024
@@ -43,35 +42,18 @@ final class Listener: Sendable {
                 continue
             }
             let conn = ClientConnection(socket: client, pipeline: pipeline, config: config)
-            let id = ObjectIdentifier(conn)
-            connections.withLock { $0[id] = conn }
-            let t = Thread { [self] in
-                conn.run()
-                let empty = connections.withLock { c -> Bool in
-                    c[id] = nil
-                    return c.isEmpty
-                }
-                if empty, stopping.load(ordering: .acquiring) { allGone.signal() }
-            }
-            t.stackSize = 512 * 1024
-            t.start()
+            threads.spawn(conn) { conn.run() }
         }
     }
 
     /// Number of open client connections.
-    var connectionCount: Int { connections.withLock { $0.count } }
+    var connectionCount: Int { threads.count }
 
     /// Stops accepting, closes idle connections, and waits up to `timeout` for busy ones.
     func stop(timeout: Duration) {
         if stopping.exchange(true, ordering: .acquiringAndReleasing) { return }
         socket.close()
         acceptStopped.wait()
-        let open = connections.withLock { c -> [ClientConnection] in Array(c.values) }
-        if open.isEmpty { return }
-        for c in open { c.interruptIfIdle() }
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        if allGone.wait(timeout: .now() + seconds) == .timedOut {
-            for c in connections.withLock({ Array($0.values) }) { c.socket.shutdownRead() }
-        }
+        threads.stop(timeout: timeout)
     }
 }

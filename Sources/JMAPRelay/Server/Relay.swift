@@ -26,7 +26,7 @@ public final class Relay: Sendable {
     private let state = LockedBox<RunState>(RunState())
 
     private struct RunState {
-        var listener: Listener?
+        var listener: (any ConnectionServer)?
         var pipeline: Pipeline?
         var stopped = false
     }
@@ -50,9 +50,12 @@ public final class Relay: Sendable {
     /// Binds the listener and starts serving.
     public func start() throws {
         let base: Origin
-        let listener: Listener
+        let listener: any ConnectionServer
         do {
-            listener = try Listener(config: configuration)
+            switch configuration.ioModel {
+            case .eventLoop: listener = try EventLoopGroup(config: configuration)
+            case .threads: listener = try Listener(config: configuration)
+            }
         } catch let e as SocketError {
             throw RelayError.listen("\(configuration.listenHost):\(configuration.listenPort)", e.message)
         }
@@ -64,7 +67,7 @@ public final class Relay: Sendable {
             $0.listener = listener
             $0.pipeline = pipeline
         }
-        listener.start(pipeline: pipeline)
+        try listener.start(pipeline: pipeline)
     }
 
     /// The port it listens on (the real one when 0 was asked for).
@@ -85,7 +88,7 @@ public final class Relay: Sendable {
     /// Stops accepting, lets in-flight exchanges finish (up to the drain timeout), closes idle
     /// connections and flushes the trace. Safe to call twice.
     public func stop() {
-        let (listener, pipeline) = state.withLock { s -> (Listener?, Pipeline?) in
+        let (listener, pipeline) = state.withLock { s -> ((any ConnectionServer)?, Pipeline?) in
             if s.stopped { return (nil, nil) }
             s.stopped = true
             return (s.listener, s.pipeline)

@@ -16,7 +16,16 @@ struct ResponseWriter {
         var keepAlive: Bool
     }
 
-    func write(_ response: RelayResponse) -> Outcome {
+    /// The head as it goes to the client, serialized, and how the body is framed.
+    struct Framing {
+        var bytes: [UInt8]
+        var chunked: Bool
+        var keepAlive: Bool
+        var bodyless: Bool
+    }
+
+    /// Sets the framing headers and serializes the head (the event loop uses it as well).
+    func frame(_ response: RelayResponse) -> Framing {
         var head = response.head
         let status = head.status
         let bodyless = request?.method == "HEAD" || (100..<200).contains(status) || status == 204 || status == 304
@@ -48,6 +57,15 @@ struct ResponseWriter {
         var out: [UInt8] = []
         out.reserveCapacity(1024 + min(response.body.knownLength ?? 0, 256 * 1024))
         HTTPSerializer.write(head, into: &out)
+        return Framing(bytes: out, chunked: chunked, keepAlive: keep, bodyless: bodyless)
+    }
+
+    func write(_ response: RelayResponse) -> Outcome {
+        let framing = frame(response)
+        var out = framing.bytes
+        let chunked = framing.chunked
+        let keep = framing.keepAlive
+        let bodyless = framing.bodyless
         var sent = 0
         do {
             if bodyless || response.upgraded != nil {

@@ -98,6 +98,39 @@ public final class Socket: ByteStream, @unchecked Sendable {
 
     // MARK: Connecting
 
+    /// Starts connecting to `host:port` without blocking (the name is resolved first).
+    /// Returns the socket and whether the connection is still in progress (wait for it to be
+    /// writable, then read `connectError`).
+    public static func connectNonBlocking(host: String, port: Int) throws -> (Socket, inProgress: Bool) {
+        let addrs = try resolve(host: host, port: port, passive: false)
+        var lastError = SocketError(kind: .dns, call: "getaddrinfo", errno: 0, message: "no address for \(host)")
+        for a in addrs {
+            let fd = Glibc.socket(
+                a.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            if fd < 0 { lastError = .makeFailed("socket"); continue }
+            let rc = a.address.withUnsafeBytes { p in
+                Glibc.connect(fd, p.baseAddress!.assumingMemoryBound(to: sockaddr.self), a.length)
+            }
+            if rc != 0 && errno != EINPROGRESS {
+                lastError = .makeFailed("connect")
+                Glibc.close(fd)
+                continue
+            }
+            let s = Socket(fd: fd)
+            s.setNoDelay()
+            return (s, rc != 0)
+        }
+        throw lastError
+    }
+
+    /// The outcome of a non-blocking connect, once the socket is writable.
+    public var connectError: SocketError? {
+        var err: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 { return .makeFailed("connect") }
+        return err == 0 ? nil : .makeFailed("connect", errno: err)
+    }
+
     /// Connects to `host:port` within `timeout`, trying each resolved address.
     public static func connect(host: String, port: Int, timeout: Duration) throws -> Socket {
         let addrs = try resolve(host: host, port: port, passive: false)
@@ -172,6 +205,34 @@ public final class Socket: ByteStream, @unchecked Sendable {
         }
     }
 
+    /// Reads what is there without waiting: nil when nothing is, 0 at end of stream.
+    public func readNonBlocking(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
+        while true {
+            let n = Glibc.recv(fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
+            throw SocketError.makeFailed("recv")
+        }
+    }
+
+    /// Writes what fits without waiting; returns the count written (0 when nothing fits).
+    public func writeNonBlocking(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return 0 }
+            throw SocketError.makeFailed("send")
+        }
+    }
+
+    /// Switches the socket between blocking (threads) and non-blocking (event loops) mode.
+    public func setBlocking(_ blocking: Bool) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK)
+    }
+
     /// Whether bytes (or end of stream) are waiting within `timeout` (nil waits forever).
     public func waitReadable(timeout: Duration?) -> Bool {
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -221,6 +282,9 @@ public final class Socket: ByteStream, @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
         close()
     }
+
+    /// Closes a descriptor that is not a socket (an epoll instance, an eventfd).
+    static func closeDescriptor(_ fd: Int32) { _ = Glibc.close(fd) }
 
     /// Closes the socket; a listener's blocked `accept` is woken first. Idempotent.
     public func close() {

@@ -102,7 +102,9 @@ public final class LiveUpstream: Upstream, Sendable {
         return (try UpstreamConnection.open(origin: origin, connectTimeout: connectTimeout, tls: tls), false)
     }
 
-    private func release(_ conn: UpstreamConnection) {
+    /// Returns a connection whose response ended cleanly to the pool (an event loop hands
+    /// over connections too).
+    func release(_ conn: UpstreamConnection) {
         let kept = pool.withLock { p -> Bool in
             guard (p[conn.origin]?.count ?? 0) < maxIdlePerOrigin else { return false }
             p[conn.origin, default: []].append(conn)

@@ -53,6 +53,13 @@ extension ProblemDetails {
             detail: "The relay could not accept this request: \(error). The connection is closed.")
     }
 
+    /// 408 for a client whose request head did not arrive within the head timeout.
+    public static func headTimedOut(_ timeout: Duration) -> ProblemDetails {
+        .relay(
+            "request-timeout", title: "Request Timeout", status: 408,
+            detail: "The request head did not arrive within \(timeout). The connection is closed.")
+    }
+
     /// 502/504 when the upstream gave no answer.
     public static func upstreamFailed(_ error: UpstreamError) -> ProblemDetails {
         let title = error.kind == .timeout ? "Upstream timed out" : "Upstream unreachable"

@@ -1,0 +1,44 @@
+import RelayCore
+
+extension EventLoop {
+    /// Sends a prepared request upstream on a pooled or new connection of this loop; the
+    /// answer goes to `client.upstreamAnswered`. A connection that cannot be started sends
+    /// the exchange to a thread, which reports the failure the way the thread model does.
+    func forward(_ plan: ForwardPlan, for client: LoopConnection, mayRetry: Bool) {
+        var plan = plan
+        let bodyBytes = (try? plan.request.body.readAll()) ?? []
+        // A fresh copy: a retry or a thread may send it again.
+        plan.request.body = BufferedBody(bodyBytes)
+        var head = plan.request.head
+        if !bodyBytes.isEmpty || ["POST", "PUT", "PATCH"].contains(head.method) {
+            head.headers.add("Content-Length", String(bodyBytes.count))
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512 + bodyBytes.count)
+        HTTPSerializer.write(head, into: &bytes)
+        bytes.append(contentsOf: bodyBytes)
+
+        let origin = plan.request.origin
+        if let conn = idleUpstreams[origin]?.popLast() {
+            conn.start(plan, bytes: bytes, for: client, mayRetry: mayRetry)
+            return
+        }
+        guard let (socket, inProgress) = try? Socket.connectNonBlocking(host: origin.host, port: origin.port) else {
+            return client.handOverForward(plan)
+        }
+        if !inProgress { socket.setBlocking(true) }
+        let conn = LoopUpstreamConnection(origin: origin, socket: socket, connecting: inProgress, loop: self)
+        guard register(conn, connecting: inProgress) else {
+            socket.close()
+            return client.handOverForward(plan)
+        }
+        conn.start(plan, bytes: bytes, for: client, mayRetry: false)
+    }
+
+    /// Puts a connection whose exchange ended cleanly back in the pool.
+    func releaseUpstream(_ conn: LoopUpstreamConnection) {
+        guard (idleUpstreams[conn.origin]?.count ?? 0) < maxIdlePerOrigin else { return conn.close() }
+        conn.becomeIdle()
+        idleUpstreams[conn.origin, default: []].append(conn)
+    }
+}

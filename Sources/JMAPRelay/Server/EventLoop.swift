@@ -1,0 +1,171 @@
+import Foundation
+import RelayCore
+import Synchronization
+
+/// Something registered with an event loop: a client connection or an upstream connection.
+protocol LoopHandler: AnyObject {
+    /// Called with the epoll events reported for its socket.
+    func handle(events: UInt32)
+    /// Called a few times a second with the monotonic time; acts on its deadline.
+    func checkTimeout(now: UInt64)
+}
+
+/// One event loop: a thread, an epoll instance, the client connections the group's acceptor
+/// gave it and a small keep-alive pool of upstream connections. Requests on the common path
+/// (a small body, plain HTTP upstream, no faults) are served here without blocking; anything
+/// else is handed to a thread running the blocking code. Everything here belongs to the
+/// loop's thread except `adopt`, `load`, `requestStop` and `forceStop`.
+final class EventLoop: @unchecked Sendable {
+    let pipeline: Pipeline
+    let config: RelayConfiguration
+    let threads: ConnectionThreads
+    let poller: EventPoller
+    private var handlers: [UInt64: any LoopHandler] = [:]
+    private var nextToken: UInt64 = 2
+    private var clientCount = 0
+    /// Client connections served, for the acceptor to pick the least loaded loop.
+    let load = Atomic(0)
+    /// Connections accepted for this loop and not yet registered.
+    private let adopted = Locked<[Socket]>([])
+    private let hasAdopted = Atomic(false)
+    var idleUpstreams: [Origin: [LoopUpstreamConnection]] = [:]
+    let maxIdlePerOrigin = 64
+    /// A read buffer shared by the loop's connections.
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// The latest monotonic time the loop read.
+    private(set) var now = MonotonicClock.nanos()
+    private let stopRequested = Atomic(false)
+    private let forced = Atomic(false)
+    private var closedIdle = false
+    /// Signalled when the loop's thread has finished.
+    let finished = DispatchSemaphore(value: 0)
+
+    /// Largest request or response body served on the loop; bigger ones go to a thread.
+    static let maxBufferedBody = 1 << 20
+
+    init(pipeline: Pipeline, config: RelayConfiguration, threads: ConnectionThreads) throws {
+        self.pipeline = pipeline
+        self.config = config
+        self.threads = threads
+        recording = config.recorder != nil
+        poller = try EventPoller()
+        upstreamKind = pipeline.upstream is LiveUpstream ? .live : pipeline.upstream is ReplayUpstream ? .replay : .other
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// Starts the loop's thread.
+    func start(name: String) {
+        let t = Thread { [self] in run() }
+        t.name = name
+        t.stackSize = 4 << 20
+        t.start()
+    }
+
+    /// Gives the loop a connection to serve (from the acceptor's thread).
+    func adopt(_ socket: Socket) {
+        load.add(1, ordering: .relaxed)
+        adopted.withLock { $0.append(socket) }
+        hasAdopted.store(true, ordering: .releasing)
+        poller.wake()
+    }
+
+    /// Closes idle connections; busy ones finish their exchange.
+    func requestStop() {
+        stopRequested.store(true, ordering: .releasing)
+        poller.wake()
+    }
+
+    /// Closes everything still open.
+    func forceStop() {
+        forced.store(true, ordering: .releasing)
+        poller.wake()
+    }
+
+    /// Whether requests may be served on the loop: no faults loaded, and no recording (each
+    /// exchange is flushed to disk with `fsync`, which must not stall a loop's other clients).
+    var fastPathOpen: Bool { !recording && pipeline.faults.isIdle }
+    private let recording: Bool
+
+    /// What the pipeline's upstream is, asked once: the loop sends to a `LiveUpstream` itself,
+    /// calls a recording directly (it does no I/O) and leaves anything else to threads.
+    enum UpstreamKind {
+        /// The network: plain HTTP goes out on the loop.
+        case live
+        /// A recording, answered from memory.
+        case replay
+        /// Anything else (a fallback to the network, a test stub): a thread calls it.
+        case other
+    }
+
+    let upstreamKind: UpstreamKind
+
+    private func run() {
+        defer { finished.signal() }
+        var nextScan = now + 250_000_000
+        while true {
+            poller.wait(timeoutMs: 250) { token, events in
+                if let h = handlers[token] { h.handle(events: events) }
+            }
+            if hasAdopted.exchange(false, ordering: .acquiring) { registerAdopted() }
+            now = MonotonicClock.nanos()
+            if now >= nextScan {
+                nextScan = now + 250_000_000
+                for h in Array(handlers.values) { h.checkTimeout(now: now) }
+            }
+            if stopRequested.load(ordering: .acquiring) {
+                if !closedIdle {
+                    closedIdle = true
+                    for h in Array(handlers.values) { (h as? LoopConnection)?.closeIfIdle() }
+                }
+                if clientCount == 0 || forced.load(ordering: .acquiring) { break }
+            }
+        }
+        // Upstreams first: an exchange in flight is answered (502) and traced before its client closes.
+        for case let u as LoopUpstreamConnection in Array(handlers.values) { u.abandon() }
+        for case let c as LoopConnection in Array(handlers.values) { c.close() }
+    }
+
+    private func registerAdopted() {
+        for socket in adopted.withLock({ a -> [Socket] in defer { a.removeAll() }; return a }) {
+            let token = nextToken
+            nextToken += 1
+            let conn = LoopConnection(socket: socket, loop: self, token: token)
+            guard poller.addConnection(socket.fd, token: token) else {
+                load.subtract(1, ordering: .relaxed)
+                continue
+            }
+            handlers[token] = conn
+            clientCount += 1
+            conn.start()
+        }
+    }
+
+    /// Registers an upstream connection; false when epoll refused it.
+    func register(_ upstream: LoopUpstreamConnection, connecting: Bool) -> Bool {
+        let token = nextToken
+        nextToken += 1
+        guard poller.addConnection(upstream.socket.fd, token: token, writing: connecting) else { return false }
+        upstream.token = token
+        handlers[token] = upstream
+        return true
+    }
+
+    /// Forgets a handler; with `handOver`, its socket stays open for a thread.
+    func unregister(token: UInt64, fd: Int32, handOver: Bool) {
+        guard let h = handlers.removeValue(forKey: token) else { return }
+        if h is LoopConnection {
+            clientCount -= 1
+            load.subtract(1, ordering: .relaxed)
+        }
+        if handOver { poller.remove(fd) }
+    }
+
+    /// Monotonic nanoseconds `d` from now.
+    func deadline(after d: Duration) -> UInt64 {
+        MonotonicClock.nanos() &+ UInt64(max(0, d.components.seconds)) * 1_000_000_000 &+ UInt64(max(0, d.components.attoseconds / 1_000_000_000))
+    }
+
+    /// Runs `work` for a connection handed over to a thread of its own.
+    func handOver(_ conn: ClientConnection, _ work: @escaping @Sendable () -> Void) { threads.spawn(conn, work) }
+}
