@@ -98,15 +98,20 @@ traced() { # lines the live trace must show (its writer flushes within milliseco
     grep -qF "$l" "$WORK/live.trace" || { echo "no trace line with: $l"; cat "$WORK/live.trace"; return 1; }
   done
 }
-eventsource() {
-  local out="$WORK/es.txt"
-  curl -s -N -u test:test "$LIVE/jmap/eventsource/?types=*&closeafter=state&ping=0" >"$out" &
+# Names fixed for this run, so that the replay below sees the same requests.
+ES_MAILBOX="es-$$-$RANDOM"; export WS_MAILBOX="ws-$$-$RANDOM"
+push_by_eventsource() { # BASE TRACE-FILE
+  local base=$1 trace=$2 out="$WORK/es-$RANDOM.txt"
+  curl -s -N -u test:test "$base/jmap/eventsource/?types=*&closeafter=state&ping=0" >"$out" &
   local cpid=$!; PIDS+=("$cpid")
-  for _ in $(seq 1 40); do grep -q 'eventsource' "$WORK/live.trace" 2>/dev/null && break; [ -s "$out" ] && break; sleep 0.05; done
-  curl -s -f -u test:test -H 'Content-Type: application/json' -d '{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Mailbox/set",{"accountId":"test","create":{"es":{"name":"es-'$RANDOM'"}}},"0"]]}' "$LIVE/jmap/" >/dev/null
+  for _ in $(seq 1 40); do grep -q 'eventsource' "$trace" 2>/dev/null && break; [ -s "$out" ] && break; sleep 0.05; done
+  curl -s -f -u test:test -H 'Content-Type: application/json' -d '{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Mailbox/set",{"accountId":"test","create":{"es":{"name":"'"$ES_MAILBOX"'"}}},"0"]]}' "$base/jmap/" >/dev/null
   for _ in $(seq 1 100); do grep -q StateChange "$out" && break; sleep 0.05; done
   kill "$cpid" 2>/dev/null
   grep -q '"@type":"StateChange"' "$out" || { cat "$out"; return 1; }
+}
+eventsource() {
+  push_by_eventsource "$LIVE" "$WORK/live.trace" || return 1
   traced 'sse < push state  test: '
 }
 check "EventSource StateChange arrives through the relay" eventsource
@@ -172,6 +177,15 @@ jmapc_replayed() {
   kill -INT "$pid"; wait "$pid"
 }
 check "with Cyrus stopped, jmapc gets its answers from the recording (--strict: no misses)" jmapc_replayed
+push_replayed() {
+  start_relay push-replay replay "$WORK/rec.jsonl" || return 1
+  local pid=$RELAY_PID
+  curl -s -f -L -u test:test "$RELAY_URL/.well-known/jmap" >/dev/null || { kill "$pid"; return 1; }
+  push_by_eventsource "$RELAY_URL" "$WORK/push-replay.trace" || { echo "eventsource from the recording failed"; kill "$pid"; return 1; }
+  python3 tools/interop/ws-flow.py "$RELAY_URL" || { echo "WebSocket from the recording failed"; kill "$pid"; return 1; }
+  kill -INT "$pid"; wait "$pid"
+}
+check "with Cyrus stopped, EventSource and WebSocket push come from the recording" push_replayed
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

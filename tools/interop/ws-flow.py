@@ -66,7 +66,7 @@ r = next_json()
 assert r["@type"] == "Response" and r["requestId"] == "r1" and r["methodResponses"][0][0] == "Mailbox/get", r
 send_json({"@type": "WebSocketPushEnable", "dataTypes": ["Mailbox"]})
 send_json({"@type": "Request", "id": "r2", "using": using,
-           "methodCalls": [["Mailbox/set", {"accountId": "test", "create": {"k": {"name": f"ws-{os.getpid()}"}}}, "c"]]})
+           "methodCalls": [["Mailbox/set", {"accountId": "test", "create": {"k": {"name": os.environ.get("WS_MAILBOX", f"ws-{os.getpid()}")}}}, "c"]]})
 seen = []
 while True:
     m = next_json()

@@ -48,6 +48,9 @@ public final class FaultController: Sendable {
     /// Whether there is nothing to do for any exchange (the fast path).
     var isIdle: Bool { !strictLimits && book.withLock { $0.isEmpty } }
 
+    /// Whether a loaded rule sleeps, so requests must stay off the event loops.
+    var mayBlock: Bool { book.withLock { $0.hasDelays } }
+
     /// Whether API requests must be parsed whole to decide (a rule matches on `account`).
     var needsAccounts: Bool { book.withLock { $0.needsAccounts } }
 
@@ -55,7 +58,7 @@ public final class FaultController: Sendable {
     func decide(_ context: FaultContext) -> (fired: [FaultBook.Fired], session: SessionFaults, standing: [FaultRule]) {
         book.withLock { b in
             let fired = b.decide(context)
-            return (fired, b.sessionFaults, b.entries.map(\.rule).filter { $0.action.isStanding })
+            return (fired, b.sessionFaults, b.standingRules)
         }
     }
 

@@ -22,6 +22,8 @@ extension Pipeline {
             ?? zip(draft.jmapMethods, draft.callIds).map { FaultContext.Call(name: $0, callId: $1) }
         let context = FaultContext(method: head.method, path: String(head.path), kind: draft.kind, calls: calls)
         let (fired, session, standing) = faults.decide(context)
+        // Nothing fired and nothing standing: the common case with rules that do not match.
+        if fired.isEmpty, session.isEmpty, !faults.strictLimits { return .proceed(plan) }
         plan.session = session
         if draft.kind == .api, plan.batch == nil,
             fired.contains(where: { $0.rule.action.rewritesCalls }) || !session.droppedCapabilities.isEmpty

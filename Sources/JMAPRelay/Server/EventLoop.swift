@@ -47,7 +47,6 @@ final class EventLoop: @unchecked Sendable {
         self.pipeline = pipeline
         self.config = config
         self.threads = threads
-        recording = config.recorder != nil
         poller = try EventPoller()
         upstreamKind = pipeline.upstream is LiveUpstream ? .live : pipeline.upstream is ReplayUpstream ? .replay : .other
     }
@@ -82,10 +81,9 @@ final class EventLoop: @unchecked Sendable {
         poller.wake()
     }
 
-    /// Whether requests may be served on the loop: no faults loaded, and no recording (each
-    /// exchange is flushed to disk with `fsync`, which must not stall a loop's other clients).
-    var fastPathOpen: Bool { !recording && pipeline.faults.isIdle }
-    private let recording: Bool
+    /// Whether requests may be served on the loop: not while a fault rule sleeps (a delay
+    /// would stall the loop's other clients). Recording is fine: a line is one write(2).
+    var fastPathOpen: Bool { !pipeline.faults.mayBlock }
 
     /// What the pipeline's upstream is, asked once: the loop sends to a `LiveUpstream` itself,
     /// calls a recording directly (it does no I/O) and leaves anything else to threads.

@@ -21,6 +21,11 @@ public struct FaultBook: Sendable {
     }
 
     public private(set) var entries: [Entry] = []
+    /// What the standing rules and bumps do to the session, kept current as rules change (it
+    /// is asked for on every exchange).
+    public private(set) var sessionFaults = SessionFaults()
+    /// The standing rules (`drop-capability`, `limit`), kept current as rules change.
+    public private(set) var standingRules: [FaultRule] = []
     public var seed: UInt64
     private var nextNumber = 1
     /// How many times `bump-session-state` fired.
@@ -34,6 +39,11 @@ public struct FaultBook: Sendable {
     /// Whether any rule is loaded (the pipeline skips all fault work when none is).
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// Whether a rule sleeps (a delay): such exchanges must not run on an event loop.
+    public var hasDelays: Bool {
+        entries.contains { if case .delay = $0.rule.action { return true } else { return false } }
+    }
+
     /// Whether a rule matches on account ids (the request must then be parsed whole).
     public var needsAccounts: Bool { entries.contains { $0.rule.match.accountId != nil } }
 
@@ -45,6 +55,7 @@ public struct FaultBook: Sendable {
         nextNumber += 1
         if r.id.isEmpty { r.id = "r\(n)" }
         entries.append(Entry(rule: r, number: n))
+        refreshStanding()
         return r
     }
 
@@ -52,11 +63,15 @@ public struct FaultBook: Sendable {
     public mutating func remove(id: String) -> Bool {
         let before = entries.count
         entries.removeAll { $0.rule.id == id }
+        refreshStanding()
         return entries.count != before
     }
 
     /// Removes every rule.
-    public mutating func removeAll() { entries.removeAll() }
+    public mutating func removeAll() {
+        entries.removeAll()
+        refreshStanding()
+    }
 
     /// The rules that fire on this exchange, in the order they were added. Standing rules
     /// (`drop-capability`, `limit`) are not decided here: see `sessionFaults`.
@@ -71,7 +86,10 @@ public struct FaultBook: Sendable {
             guard rule.schedule.fires(match: entries[i].matched, fired: entries[i].fired, seed: seed, rule: entries[i].number)
             else { continue }
             entries[i].fired += 1
-            if case .bumpSessionState = rule.action { sessionBumps += 1 }
+            if case .bumpSessionState = rule.action {
+                sessionBumps += 1
+                refreshStanding()
+            }
             out.append(Fired(rule: rule, calls: calls))
         }
         return out
@@ -96,18 +114,23 @@ public struct FaultBook: Sendable {
         return out
     }
 
-    /// What the standing rules and the bumps do to the session.
-    public var sessionFaults: SessionFaults {
+    private mutating func refreshStanding() {
         var s = SessionFaults()
+        var standing: [FaultRule] = []
         for e in entries {
             switch e.rule.action {
-            case .dropCapability(let c): s.droppedCapabilities.insert(c)
-            case .limit(let name, let value): s.limits[name] = min(s.limits[name] ?? Int.max, value)
+            case .dropCapability(let c):
+                s.droppedCapabilities.insert(c)
+                standing.append(e.rule)
+            case .limit(let name, let value):
+                s.limits[name] = min(s.limits[name] ?? Int.max, value)
+                standing.append(e.rule)
             default: break
             }
         }
         if sessionBumps > 0 { s.stateSuffix = "-relay\(sessionBumps)" }
-        return s
+        sessionFaults = s
+        standingRules = standing
     }
 
     /// Notes that a standing rule acted (refused a request), for its counters.
