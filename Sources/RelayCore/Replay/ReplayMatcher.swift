@@ -62,14 +62,28 @@ public struct ReplayMatcher: Sendable {
 
     /// The answer to a request.
     public mutating func answer(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> Outcome {
+        let request = Self.prepare(origin: origin, head: head, body: body)
+        guard let index = take(request.key) else { return .miss(noteMiss(request, origin: origin, head: head)) }
+        return Self.hit(entries, shapes, index: index, shape: request.shape)
+    }
+
+    /// A request's shape and queue key: the part of matching that needs no state (done
+    /// outside the replay's lock, so concurrent requests do not queue behind each other).
+    static func prepare(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> (shape: JMAPRequestShape?, key: String) {
         let shape = head.method == "POST" ? JMAPRequestShape(body: body) : nil
-        let k = Self.key(head.method, origin, head.target, shape)
-        guard let index = take(k) else {
-            let miss = ReplayMiss.make(method: head.method, origin: origin, target: head.target, shape: shape,
-                                       entries: entries, shapes: shapes)
-            misses.append(miss)
-            return .miss(miss)
-        }
+        return (shape, key(head.method, origin, head.target, shape))
+    }
+
+    /// Records a miss with the nearest recorded request.
+    mutating func noteMiss(_ request: (shape: JMAPRequestShape?, key: String), origin: Origin, head: HTTPRequestHead) -> ReplayMiss {
+        let miss = ReplayMiss.make(method: head.method, origin: origin, target: head.target, shape: request.shape,
+                                   entries: entries, shapes: shapes)
+        misses.append(miss)
+        return miss
+    }
+
+    /// The recorded answer at `index`, adapted to the client's call and creation ids.
+    static func hit(_ entries: [RecordedExchange], _ shapes: [JMAPRequestShape?], index: Int, shape: JMAPRequestShape?) -> Outcome {
         let e = entries[index]
         var bytes = e.responseBody ?? []
         if let shape, let recorded = shapes[index] { bytes = shape.adapt(response: bytes, recorded: recorded) }

@@ -9,8 +9,15 @@ public final class ReplayUpstream: Upstream, Sendable {
     /// Most bytes of a request body read for matching.
     public let maxBodyBytes: Int
 
+    /// The matcher's recorded exchanges and their shapes, read without the lock.
+    private let entries: [RecordedExchange]
+    private let shapes: [JMAPRequestShape?]
+
     public init(recording: Recording, maxBodyBytes: Int = 32 * 1024 * 1024) {
-        matcher = Mutex(ReplayMatcher(recording: recording))
+        let m = ReplayMatcher(recording: recording)
+        entries = m.entries
+        shapes = m.shapes
+        matcher = Mutex(m)
         header = recording.header
         self.maxBodyBytes = maxBodyBytes
     }
@@ -20,7 +27,15 @@ public final class ReplayUpstream: Upstream, Sendable {
 
     public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {
         let body = try request.body.readAll(limit: maxBodyBytes)
-        switch matcher.withLock({ $0.answer(origin: request.origin, head: request.head, body: body) }) {
+        // Parsing and adapting happen outside the lock; only the queues are shared.
+        let prepared = ReplayMatcher.prepare(origin: request.origin, head: request.head, body: body)
+        let taken: (index: Int?, miss: ReplayMiss?) = matcher.withLock { m in
+            if let index = m.take(prepared.key) { return (index, nil) }
+            return (nil, m.noteMiss(prepared, origin: request.origin, head: request.head))
+        }
+        let answer: ReplayMatcher.Outcome = taken.index.map { ReplayMatcher.hit(entries, shapes, index: $0, shape: prepared.shape) }
+            ?? .miss(taken.miss!)
+        switch answer {
         case .hit(let head, let bytes, let seq):
             var h = head
             h.headers.remove("content-length")
