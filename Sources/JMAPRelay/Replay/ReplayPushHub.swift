@@ -18,7 +18,7 @@ final class ReplayPushHub: Sendable {
         var stopped = false
     }
 
-    private let state: LockedBox<State>
+    private let state: Locked<State>
     private let postWebhook: @Sendable (_ push: RecordedPush, _ url: String) -> Void
     /// Webhook pushes go out one at a time, in recorded order.
     private let webhookQueue = DispatchQueue(label: "jmap-relay.replay-webhooks")
@@ -27,7 +27,7 @@ final class ReplayPushHub: Sendable {
     ///   - pushes: the recording's push lines.
     ///   - postWebhook: delivers one webhook push (called off the caller's thread, one at a time, in order).
     init(pushes: [RecordedPush], postWebhook: @escaping @Sendable (RecordedPush, String) -> Void) {
-        state = LockedBox(State(schedule: ReplayPushSchedule(pushes: pushes)))
+        state = Locked(State(schedule: ReplayPushSchedule(pushes: pushes)))
         self.postWebhook = postWebhook
     }
 

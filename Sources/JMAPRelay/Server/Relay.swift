@@ -23,7 +23,7 @@ public final class Relay: Sendable {
     let observers: ExchangeObservers
     /// The fault rules: add and remove them while the relay runs.
     public let faults: FaultController
-    private let state = LockedBox<RunState>(RunState())
+    private let state = Locked<RunState>(RunState())
 
     private struct RunState {
         var listener: (any ConnectionServer)?

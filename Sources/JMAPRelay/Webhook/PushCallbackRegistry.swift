@@ -4,7 +4,7 @@ import RelayCore
 /// (RFC 8620 §7.2). A push is forwarded only for a token issued here, and only to the URL it
 /// stands for: the callback endpoint is never an open relay.
 final class PushCallbackRegistry: Sendable {
-    private let urls = LockedBox<[String: String]>([:])
+    private let urls = Locked<[String: String]>([:])
 
     /// A new token for the client's `url`: 128 random bits in hex.
     func issue(for url: String) -> String {
