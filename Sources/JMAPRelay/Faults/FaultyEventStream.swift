@@ -43,18 +43,12 @@ final class FaultyEventStream: BodySource, @unchecked Sendable {
 
     /// The bytes one `state` event becomes.
     private func apply(_ e: ServerSentEvent) -> [UInt8] {
-        var copies = 1
-        var cut: Int?
-        for f in decide(e) {
-            onFault(e, f.rule)
-            switch f.rule.action {
-            case .dropEvent: copies = 0
-            case .duplicateEvent where copies > 0: copies = 2
-            case .delayEvent(let ms): Thread.sleep(forTimeInterval: Double(ms) / 1000)
-            case .cutAfter(let n): cut = min(cut ?? n, n)
-            default: break
-            }
-        }
+        let fired = decide(e)
+        for f in fired { onFault(e, f.rule) }
+        let effect = PushFaultEffect(fired.map(\.rule.action))
+        if effect.delayMs > 0 { Thread.sleep(forTimeInterval: Double(effect.delayMs) / 1000) }
+        let copies = effect.copies
+        let cut = effect.cutAfter
         if let cut, stateEvents >= cut {
             ended = true
             return []

@@ -45,18 +45,12 @@ final class WebSocketPushFaults: TunnelFilter, @unchecked Sendable {
     }
 
     private func apply(_ message: [UInt8]) -> (copies: Int, end: Bool) {
-        var copies = 1
-        var cut: Int?
-        for f in decide() {
-            onFault(message, f.rule)
-            switch f.rule.action {
-            case .dropEvent: copies = 0
-            case .duplicateEvent where copies > 0: copies = 2
-            case .delayEvent(let ms): Thread.sleep(forTimeInterval: Double(ms) / 1000)
-            case .cutAfter(let n): cut = min(cut ?? n, n)
-            default: break
-            }
-        }
+        let fired = decide()
+        for f in fired { onFault(message, f.rule) }
+        let effect = PushFaultEffect(fired.map(\.rule.action))
+        if effect.delayMs > 0 { Thread.sleep(forTimeInterval: Double(effect.delayMs) / 1000) }
+        let copies = effect.copies
+        let cut = effect.cutAfter
         if let cut, stateChanges >= cut { return (0, true) }
         stateChanges += 1
         return (copies, cut.map { stateChanges >= $0 } ?? false)
