@@ -168,11 +168,15 @@ import Testing
     }
 
     @Test func everyCallFailingIsAnsweredWithoutTheUpstream() throws {
-        try withRelay(["call=* action=method-error:accountNotFound"]) { _, c, up in
+        try withRelay(["call=* action=method-error:accountNotFound"]) { h, c, up in
             let r = try c.request("POST", "/jmap/api/", headers: Self.json, body: Self.api(#"["Mailbox/get",{"accountId":"x"},"0"]"#))
             #expect(r.json?["methodResponses"]?[0]?[1]?["type"] == "accountNotFound")
             #expect(r.json?["sessionState"] == "0")
             #expect(up.calls.isEmpty)
+            // The trace and the inspector see the answer the client got.
+            let exchanges = h.relay.waitForExchanges(2)
+            #expect(exchanges.last?.responseBody.flatMap { try? JSONParser.parse($0) }?["methodResponses"]?[0]?[0] == "error")
+            #expect(h.traceLines.contains { $0.contains("error:accountNotFound(Mailbox/get)") })
         }
     }
 

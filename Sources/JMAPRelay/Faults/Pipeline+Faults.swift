@@ -179,7 +179,7 @@ extension Pipeline {
     /// Whether calls can be taken out of a batch before it goes up: not when the upstream is
     /// a recording, which is matched by the whole request (the calls then get their errors in
     /// the answer instead).
-    var canSplitBatches: Bool { !(upstream is ReplayUpstream) }
+    var canSplitBatches: Bool { !(upstream is ReplayUpstream || upstream is PushReplayUpstream) }
 
     /// The API answer the client gets under `plan`, from the upstream's decoded bytes.
     func applyResponseFaults(_ plan: FaultPlan, upstreamBody: [UInt8]?) -> [UInt8]? {

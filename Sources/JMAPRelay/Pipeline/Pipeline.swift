@@ -128,7 +128,9 @@ final class Pipeline: Sendable {
             }
             if plan.answerLocally {
                 if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() }
-                return .reply(finish(draft, localAnswer(plan, draft: &draft)))
+                // The answer first: it fills the draft's response, which `finish` then takes.
+                let answer = localAnswer(plan, draft: &draft)
+                return .reply(finish(draft, answer))
             }
         }
 

@@ -40,12 +40,10 @@ public struct FaultBook: Sendable {
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Whether a rule sleeps (a delay): such exchanges must not run on an event loop.
-    public var hasDelays: Bool {
-        entries.contains { if case .delay = $0.rule.action { return true } else { return false } }
-    }
+    public private(set) var hasDelays = false
 
     /// Whether a rule matches on account ids (the request must then be parsed whole).
-    public var needsAccounts: Bool { entries.contains { $0.rule.match.accountId != nil } }
+    public private(set) var needsAccounts = false
 
     /// Adds a rule, giving it the next id (`r1`, `r2`, …) unless it has one; returns it.
     @discardableResult
@@ -131,6 +129,8 @@ public struct FaultBook: Sendable {
         if sessionBumps > 0 { s.stateSuffix = "-relay\(sessionBumps)" }
         sessionFaults = s
         standingRules = standing
+        hasDelays = entries.contains { if case .delay = $0.rule.action { return true } else { return false } }
+        needsAccounts = entries.contains { $0.rule.match.accountId != nil }
     }
 
     /// Notes that a standing rule acted (refused a request), for its counters.

@@ -29,13 +29,14 @@ public struct FaultMatch: Sendable, Equatable {
         if let path, !path.matches(exchange.path) { return nil }
         if let endpoint, endpoint != exchange.kind { return nil }
         guard needsCalls else { return Array(exchange.calls.indices) }
-        let picked = exchange.calls.indices.filter { i in
-            let c = exchange.calls[i]
-            if let call, !call.matches(c.name) { return false }
-            if let accountId, c.accountId != accountId { return false }
-            return true
+        // No array unless a call matches: rules that never match allocate nothing.
+        var picked: [Int]?
+        for (i, c) in exchange.calls.enumerated() {
+            if let call, !call.matches(c.name) { continue }
+            if let accountId, c.accountId != accountId { continue }
+            picked = (picked ?? []) + [i]
         }
-        return picked.isEmpty ? nil : picked
+        return picked
     }
 }
 
