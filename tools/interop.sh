@@ -120,6 +120,11 @@ websocket() {
   traced 'ws > Request r1 Mailbox/get' 'ws < Response r1 Mailbox/get' 'ws < push state  test: Mailbox=' 'ws < close 4000'
 }
 check "JMAP over WebSocket through the relay: answers, push, close code, traced" websocket
+websockets_library() {
+  local py; py=$(tools/python-env) || return 1
+  "$py" tools/interop/ws-websockets.py "$LIVE"
+}
+check "a real WebSocket client (Python websockets) gets answers and a StateChange through the relay" websockets_library
 
 # Faults against a real server: serverFail on Email/set before Cyrus sees it leaves the
 # mailbox unchanged; after it ran, Cyrus has the draft although the client was told it failed.
