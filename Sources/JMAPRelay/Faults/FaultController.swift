@@ -11,6 +11,12 @@ public final class FaultController: Sendable {
     private let inFlight = Atomic(0)
     /// Whether the session's own advertised limits are enforced (`--limits strict`).
     public let strictLimits: Bool
+    /// What the rules need of every request, kept current as rules change so that the
+    /// per-request checks take no lock.
+    private let anyRules = Atomic(false)
+    private let anyDelays = Atomic(false)
+    private let anyAccountMatch = Atomic(false)
+    private let anyEventRules = Atomic(false)
 
     /// What the relay learned from the upstream's session, for enforcing limits and for
     /// answers it makes up.
@@ -22,6 +28,24 @@ public final class FaultController: Sendable {
     init(rules: [FaultRule], seed: UInt64, strictLimits: Bool) {
         self.book = Locked(FaultBook(seed: seed, rules: rules))
         self.strictLimits = strictLimits
+        book.withLock { publish($0) }
+    }
+
+    /// Copies what every request asks of the rules into the atomics (called under the lock).
+    private func publish(_ b: FaultBook) {
+        anyRules.store(!b.isEmpty, ordering: .releasing)
+        anyDelays.store(b.hasDelays, ordering: .releasing)
+        anyAccountMatch.store(b.needsAccounts, ordering: .releasing)
+        anyEventRules.store(b.hasEventRules, ordering: .releasing)
+    }
+
+    /// Changes the rules and republishes the flags.
+    private func changing<R>(_ body: (inout FaultBook) -> R) -> R {
+        book.withLock { b in
+            let r = body(&b)
+            publish(b)
+            return r
+        }
     }
 
     /// Adds a rule written in the spec language; returns it with its id.
@@ -30,14 +54,14 @@ public final class FaultController: Sendable {
 
     /// Adds a rule; returns it with its id.
     @discardableResult
-    public func add(_ rule: FaultRule) -> FaultRule { book.withLock { $0.add(rule) } }
+    public func add(_ rule: FaultRule) -> FaultRule { changing { $0.add(rule) } }
 
     /// Removes the rule with `id`; false when there is none.
     @discardableResult
-    public func remove(id: String) -> Bool { book.withLock { $0.remove(id: id) } }
+    public func remove(id: String) -> Bool { changing { $0.remove(id: id) } }
 
     /// Removes every rule.
-    public func removeAll() { book.withLock { $0.removeAll() } }
+    public func removeAll() { changing { $0.removeAll() } }
 
     /// The rules with how often each matched and fired.
     public var entries: [FaultBook.Entry] { book.withLock { $0.entries } }
@@ -46,13 +70,13 @@ public final class FaultController: Sendable {
     var json: JSONValue { book.withLock { $0.json } }
 
     /// Whether there is nothing to do for any exchange (the fast path).
-    var isIdle: Bool { !strictLimits && book.withLock { $0.isEmpty } }
+    var isIdle: Bool { !strictLimits && !anyRules.load(ordering: .acquiring) }
 
     /// Whether a loaded rule sleeps, so requests must stay off the event loops.
-    var mayBlock: Bool { book.withLock { $0.hasDelays } }
+    var mayBlock: Bool { anyDelays.load(ordering: .acquiring) }
 
     /// Whether API requests must be parsed whole to decide (a rule matches on `account`).
-    var needsAccounts: Bool { book.withLock { $0.needsAccounts } }
+    var needsAccounts: Bool { anyAccountMatch.load(ordering: .acquiring) }
 
     /// Decides the faults for one exchange, and what the session looks like now.
     func decide(_ context: FaultContext) -> (fired: [FaultBook.Fired], session: SessionFaults, standing: [FaultRule]) {
@@ -63,7 +87,7 @@ public final class FaultController: Sendable {
     }
 
     /// Whether any rule acts on push events.
-    var hasEventRules: Bool { book.withLock { $0.hasEventRules } }
+    var hasEventRules: Bool { anyEventRules.load(ordering: .acquiring) }
 
     /// The event-level rules that fire on one event of a stream.
     func decideEvent(_ stream: FaultContext) -> [FaultBook.Fired] { book.withLock { $0.decideEvent(stream) } }

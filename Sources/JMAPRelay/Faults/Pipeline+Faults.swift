@@ -25,9 +25,9 @@ extension Pipeline {
         // Nothing fired and nothing standing: the common case with rules that do not match.
         if fired.isEmpty, session.isEmpty, !faults.strictLimits { return .proceed(plan) }
         plan.session = session
+        let limits = faults.enforcedLimits(session)
         if draft.kind == .api, plan.batch == nil,
-            fired.contains(where: { $0.rule.action.rewritesCalls }) || !session.droppedCapabilities.isEmpty
-                || !faults.enforcedLimits(session).isEmpty
+            fired.contains(where: { $0.rule.action.rewritesCalls }) || !session.droppedCapabilities.isEmpty || !limits.isEmpty
         {
             plan.batch = Self.parseBatch(draft.requestBody)
         }
@@ -83,7 +83,7 @@ extension Pipeline {
             }
         }
 
-        if let refusal = enforceStanding(&draft, plan: &plan, standing: standing, splitBefore: &splitBefore) {
+        if let refusal = enforceStanding(&draft, plan: &plan, standing: standing, limits: limits, splitBefore: &splitBefore) {
             return .reply(.response(refusal))
         }
         guard let batch = plan.batch, var working else { return .proceed(plan) }
@@ -111,7 +111,7 @@ extension Pipeline {
     /// Dropped capabilities and lowered (or, under `--limits strict`, advertised) limits: a
     /// refusal for the client, or `requestTooLarge` for the calls over a limit.
     private func enforceStanding(_ draft: inout ExchangeDraft, plan: inout FaultPlan, standing: [FaultRule],
-                                 splitBefore: inout Set<Int>) -> RelayResponse? {
+                                 limits: [String: Int], splitBefore: inout Set<Int>) -> RelayResponse? {
         func blame(_ limit: String?) {
             let rule = standing.first { r in
                 if case .limit(let name, _) = r.action { return limit == nil || name == limit }
@@ -124,7 +124,6 @@ extension Pipeline {
                 draft.faults.append("limits strict" + (limit.map { " \($0)" } ?? ""))
             }
         }
-        let limits = faults.enforcedLimits(plan.session)
         if draft.kind == .upload, let max = limits["maxSizeUpload"], let length = draft.request.headers["content-length"].flatMap(Int.init),
             length > max
         {
@@ -179,7 +178,7 @@ extension Pipeline {
     /// Whether calls can be taken out of a batch before it goes up: not when the upstream is
     /// a recording, which is matched by the whole request (the calls then get their errors in
     /// the answer instead).
-    var canSplitBatches: Bool { !(upstream is ReplayUpstream || upstream is PushReplayUpstream) }
+    var canSplitBatches: Bool { !upstream.matchesWholeRequests }
 
     /// The API answer the client gets under `plan`, from the upstream's decoded bytes.
     func applyResponseFaults(_ plan: FaultPlan, upstreamBody: [UInt8]?) -> [UInt8]? {

@@ -32,6 +32,9 @@ public final class PushReplayUpstream: Upstream, Sendable {
                   webhooks: try WebhookSender(timeout: webhookTimeout, log: nil))
     }
 
+    public var matchesWholeRequests: Bool { true }
+    public var recording: ReplayUpstream? { replay }
+
     public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {
         let h = request.head
         if h.method == "GET", WebSocketHandshake.isWebSocket(h.headers), let key = h.headers["sec-websocket-key"] {

@@ -74,6 +74,6 @@ extension Relay {
     }
 
     private var replayUpstream: ReplayUpstream? {
-        (upstream as? ReplayUpstream) ?? (upstream as? FallbackUpstream)?.replay ?? (upstream as? PushReplayUpstream)?.replay
+        upstream.recording
     }
 }

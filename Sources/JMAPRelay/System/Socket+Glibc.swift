@@ -102,25 +102,34 @@ public final class Socket: ByteStream, @unchecked Sendable {
     /// Returns the socket and whether the connection is still in progress (wait for it to be
     /// writable, then read `connectError`).
     public static func connectNonBlocking(host: String, port: Int) throws -> (Socket, inProgress: Bool) {
-        let addrs = try resolve(host: host, port: port, passive: false)
         var lastError = SocketError(kind: .dns, call: "getaddrinfo", errno: 0, message: "no address for \(host)")
-        for a in addrs {
-            let fd = Glibc.socket(
-                a.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-            if fd < 0 { lastError = .makeFailed("socket"); continue }
-            let rc = a.address.withUnsafeBytes { p in
-                Glibc.connect(fd, p.baseAddress!.assumingMemoryBound(to: sockaddr.self), a.length)
+        for a in try resolve(host: host, port: port, passive: false) {
+            switch startConnect(a) {
+            case .success(let (fd, inProgress)):
+                let s = Socket(fd: fd)
+                s.setNoDelay()
+                return (s, inProgress)
+            case .failure(let e):
+                lastError = e
             }
-            if rc != 0 && errno != EINPROGRESS {
-                lastError = .makeFailed("connect")
-                Glibc.close(fd)
-                continue
-            }
-            let s = Socket(fd: fd)
-            s.setNoDelay()
-            return (s, rc != 0)
         }
         throw lastError
+    }
+
+    /// A non-blocking socket for `a` with its connect begun: the descriptor and whether the
+    /// connection is still in progress.
+    private static func startConnect(_ a: ResolvedAddress) -> Result<(Int32, Bool), SocketError> {
+        let fd = Glibc.socket(a.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        if fd < 0 { return .failure(.makeFailed("socket")) }
+        let rc = a.address.withUnsafeBytes { p in
+            Glibc.connect(fd, p.baseAddress!.assumingMemoryBound(to: sockaddr.self), a.length)
+        }
+        if rc != 0 && errno != EINPROGRESS {
+            let e = SocketError.makeFailed("connect")
+            Glibc.close(fd)
+            return .failure(e)
+        }
+        return .success((fd, rc != 0))
     }
 
     /// The outcome of a non-blocking connect, once the socket is writable.
@@ -133,22 +142,17 @@ public final class Socket: ByteStream, @unchecked Sendable {
 
     /// Connects to `host:port` within `timeout`, trying each resolved address.
     public static func connect(host: String, port: Int, timeout: Duration) throws -> Socket {
-        let addrs = try resolve(host: host, port: port, passive: false)
         var lastError = SocketError(kind: .dns, call: "getaddrinfo", errno: 0, message: "no address for \(host)")
-        for a in addrs {
-            let fd = Glibc.socket(a.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            if fd < 0 { lastError = .makeFailed("socket"); continue }
-            let flags = fcntl(fd, F_GETFL)
-            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-            let rc = a.address.withUnsafeBytes { p in
-                Glibc.connect(fd, p.baseAddress!.assumingMemoryBound(to: sockaddr.self), a.length)
-            }
-            if rc != 0 && errno != EINPROGRESS {
-                lastError = .makeFailed("connect")
-                Glibc.close(fd)
+        for a in try resolve(host: host, port: port, passive: false) {
+            let fd: Int32
+            let inProgress: Bool
+            switch startConnect(a) {
+            case .success(let started): (fd, inProgress) = started
+            case .failure(let e):
+                lastError = e
                 continue
             }
-            if rc != 0 {
+            if inProgress {
                 var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
                 let n = poll(&pfd, 1, Int32(clamping: timeout.milliseconds))
                 if n == 0 {
@@ -165,7 +169,8 @@ public final class Socket: ByteStream, @unchecked Sendable {
                     continue
                 }
             }
-            _ = fcntl(fd, F_SETFL, flags)
+            // Blocking from here on: this socket is read and written by one thread.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
             let s = Socket(fd: fd)
             s.setNoDelay()
             return s

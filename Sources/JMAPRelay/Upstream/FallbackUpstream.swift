@@ -15,6 +15,8 @@ public final class FallbackUpstream: Upstream, Sendable {
         self.primaryOverride = override
     }
 
+    public var recording: ReplayUpstream? { replay }
+
     public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {
         let body = try request.body.readAll(limit: replay.maxBodyBytes)
         var r = request

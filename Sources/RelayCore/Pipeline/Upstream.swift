@@ -5,6 +5,19 @@ public protocol Upstream: Sendable {
     /// An upstream that answers 500 returns a response; `throw` means no answer came
     /// (refused, reset, timed out, TLS failed): the relay turns that into 502/504.
     func send(_ request: UpstreamRequest) throws -> UpstreamResponse
+
+    /// True when answers come from matching each recorded request whole: the relay must then
+    /// not alter a request before it goes up (a method fault puts its error in the answer
+    /// instead of splitting the batch).
+    var matchesWholeRequests: Bool { get }
+
+    /// The recording that answers, if any (for `misses` and `unusedRecordedExchanges`).
+    var recording: ReplayUpstream? { get }
+}
+
+extension Upstream {
+    public var matchesWholeRequests: Bool { false }
+    public var recording: ReplayUpstream? { nil }
 }
 
 /// A request on its way upstream.

@@ -22,6 +22,9 @@ public final class ReplayUpstream: Upstream, Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
+    public var matchesWholeRequests: Bool { true }
+    public var recording: ReplayUpstream? { self }
+
     /// The primary origin the recording was made against.
     public var primaryOrigin: Origin { header.origins[0] }
 
@@ -29,12 +32,12 @@ public final class ReplayUpstream: Upstream, Sendable {
         let body = try request.body.readAll(limit: maxBodyBytes)
         // Parsing and adapting happen outside the lock; only the queues are shared.
         let prepared = ReplayMatcher.prepare(origin: request.origin, head: request.head, body: body)
-        let taken: (index: Int?, miss: ReplayMiss?) = matcher.withLock { m in
-            if let index = m.take(prepared.key) { return (index, nil) }
-            return (nil, m.noteMiss(prepared, origin: request.origin, head: request.head))
+        let answer: ReplayMatcher.Outcome
+        if let index = matcher.withLock({ $0.take(prepared.key) }) {
+            answer = ReplayMatcher.hit(entries, shapes, index: index, shape: prepared.shape)
+        } else {
+            answer = .miss(matcher.withLock { $0.noteMiss(prepared, origin: request.origin, head: request.head) })
         }
-        let answer: ReplayMatcher.Outcome = taken.index.map { ReplayMatcher.hit(entries, shapes, index: $0, shape: prepared.shape) }
-            ?? .miss(taken.miss!)
         switch answer {
         case .hit(let head, let bytes, let seq):
             var h = head
