@@ -33,6 +33,9 @@ public final class PushReplayUpstream: Upstream, Sendable {
     }
 
     public var matchesWholeRequests: Bool { true }
+    /// Push streams and WebSockets come back as bodies and upgrades (served by threads) and
+    /// webhooks go out on a queue of their own, so only the inner upstream can wait.
+    public var answersFromMemory: Bool { inner.answersFromMemory }
     public var recording: ReplayUpstream? { replay }
 
     public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {

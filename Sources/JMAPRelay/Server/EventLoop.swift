@@ -48,7 +48,7 @@ final class EventLoop: @unchecked Sendable {
         self.config = config
         self.threads = threads
         poller = try EventPoller()
-        upstreamKind = pipeline.upstream is LiveUpstream ? .live : pipeline.upstream is ReplayUpstream ? .replay : .other
+        upstreamKind = pipeline.upstream is LiveUpstream ? .live : pipeline.upstream.answersFromMemory ? .replay : .other
     }
 
     deinit { scratch.deallocate() }

@@ -13,11 +13,17 @@ public protocol Upstream: Sendable {
 
     /// The recording that answers, if any (for `misses` and `unusedRecordedExchanges`).
     var recording: ReplayUpstream? { get }
+
+    /// True when `send` never waits on I/O (a recording answering from memory): an event
+    /// loop may then call it on its own thread. Streams and upgrades it returns are still
+    /// served by threads.
+    var answersFromMemory: Bool { get }
 }
 
 extension Upstream {
     public var matchesWholeRequests: Bool { false }
     public var recording: ReplayUpstream? { nil }
+    public var answersFromMemory: Bool { false }
 }
 
 /// A request on its way upstream.

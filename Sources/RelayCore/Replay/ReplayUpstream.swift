@@ -23,6 +23,7 @@ public final class ReplayUpstream: Upstream, Sendable {
     }
 
     public var matchesWholeRequests: Bool { true }
+    public var answersFromMemory: Bool { true }
     public var recording: ReplayUpstream? { self }
 
     /// The primary origin the recording was made against.
