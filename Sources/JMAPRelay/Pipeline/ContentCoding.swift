@@ -5,6 +5,7 @@ import RelayCore
 enum ContentCoding {
     /// The body as plain bytes, or nil when its coding is one the relay cannot undo.
     static func decodedForReading(_ bytes: [UInt8], headers: HTTPHeaders, limit: Int) -> [UInt8]? {
+        guard headers.contains("content-encoding") else { return bytes }
         let codings = headers.tokens(for: "content-encoding").filter { $0 != "identity" }
         if codings.isEmpty { return bytes }
         guard codings.count == 1, ["gzip", "x-gzip", "deflate"].contains(codings[0]) else { return nil }

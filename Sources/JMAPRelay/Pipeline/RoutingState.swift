@@ -29,8 +29,8 @@ final class RoutingState: Sendable {
 
     /// The endpoint kind of a request.
     func kind(method: String, target: String) -> EndpointKind {
-        state.withLock { s in
-            let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
+        let path = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[..<$0]) } ?? target
+        return state.withLock { s in
             if s.sessionPaths.contains(path) { return .session }
             return s.endpoints.kind(method: method, relayTarget: target)
         }

@@ -204,7 +204,7 @@ final class LoopUpstreamConnection: LoopHandler {
 
     private var reusable: Bool {
         guard let h = head else { return false }
-        return !h.headers.tokens(for: "connection").contains("close") && parser.framing != .untilClose && h.version == .http11
+        return !h.headers.hasToken("close", for: "connection") && parser.framing != .untilClose && h.version == .http11
     }
 
     private func finish() {

@@ -81,7 +81,7 @@ public final class LiveUpstream: Upstream, Sendable {
             return UpstreamResponse(head: responseHead, body: BufferedBody.empty(), upgraded: conn.takeUpgraded())
         }
         if request.kind == .eventSource { conn.setReadTimeout(nil) }
-        let reusable = !responseHead.headers.tokens(for: "connection").contains("close")
+        let reusable = !responseHead.headers.hasToken("close", for: "connection")
             && conn.parser.framing != .untilClose && responseHead.version == .http11
         let length: Int? = {
             if case .length(let n) = conn.parser.framing { return n }

@@ -72,9 +72,47 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
             .filter { !$0.isEmpty }
     }
 
+    /// Whether a comma-separated `name` field lists `token`, ignoring ASCII case and the
+    /// spaces around it (`Connection: keep-alive, Upgrade` has `upgrade`), without allocating.
+    public func hasToken(_ token: String, for name: String) -> Bool {
+        for f in fields where Self.equalsIgnoringCase(f.name, name) {
+            var value = f.value
+            var wanted = token
+            let found = value.withUTF8 { v in
+                wanted.withUTF8 { t in
+                    var start = 0
+                    while start <= v.count {
+                        var end = start
+                        while end < v.count, v[end] != UInt8(ascii: ",") { end += 1 }
+                        var s = start
+                        var e = end
+                        while s < e, v[s] == 0x20 || v[s] == 0x09 { s += 1 }
+                        while e > s, v[e - 1] == 0x20 || v[e - 1] == 0x09 { e -= 1 }
+                        if e - s == t.count, Self.equalsIgnoringCase(UnsafeBufferPointer(rebasing: v[s..<e]), t) { return true }
+                        start = end + 1
+                    }
+                    return false
+                }
+            }
+            if found { return true }
+        }
+        return false
+    }
+
+    /// ASCII case-insensitive comparison of two byte runs of the same length.
+    @inline(__always)
+    static func equalsIgnoringCase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<a.count where a[i] != b[i] {
+            let x = a[i] | 0x20
+            guard x == b[i] | 0x20, x >= UInt8(ascii: "a"), x <= UInt8(ascii: "z") else { return false }
+        }
+        return true
+    }
+
     /// ASCII case-insensitive comparison, without allocating.
     @inline(__always)
     public static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
         var ai = a.utf8.makeIterator()
         var bi = b.utf8.makeIterator()
         while true {

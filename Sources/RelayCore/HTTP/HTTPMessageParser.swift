@@ -203,6 +203,7 @@ struct HTTPMessageParser: Sendable {
     static func framing(headers: HTTPHeaders, version: HTTPVersion, isResponse: Bool, bodyless: Bool)
         throws(HTTPParseError) -> HTTPBodyFraming
     {
+        if let n = plainContentLength(headers) { return bodyless ? .none : .length(n) }
         let te = headers.tokens(for: "Transfer-Encoding")
         let cls = headers.values(for: "Content-Length")
         if !te.isEmpty, !cls.isEmpty, !bodyless { throw .lengthAndTransferEncoding }
@@ -228,6 +229,29 @@ struct HTTPMessageParser: Sendable {
             return .length(length ?? 0)
         }
         return isResponse ? .untilClose : .none
+    }
+
+    /// The length of the common case, one `Content-Length` of plain digits and no
+    /// `Transfer-Encoding`, found in one pass without allocating; nil for anything else.
+    private static func plainContentLength(_ headers: HTTPHeaders) -> Int? {
+        var length: Int?
+        for f in headers.fields {
+            switch f.name.utf8.count {
+            case 14 where HTTPHeaders.equalsIgnoringCase(f.name, "content-length"):
+                guard length == nil, f.value.utf8.count <= 18, !f.value.isEmpty else { return nil }
+                var n = 0
+                for c in f.value.utf8 {
+                    guard c >= 0x30, c <= 0x39 else { return nil }
+                    n = n * 10 + Int(c - 0x30)
+                }
+                length = n
+            case 17 where HTTPHeaders.equalsIgnoringCase(f.name, "transfer-encoding"):
+                return nil
+            default:
+                continue
+            }
+        }
+        return length
     }
 
     // MARK: Body

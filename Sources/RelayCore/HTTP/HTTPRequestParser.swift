@@ -51,11 +51,14 @@ public struct HTTPRequestParser: Sendable {
     }
 
     static func parseRequestLine(_ line: String, headers: HTTPHeaders) throws(HTTPParseError) -> HTTPRequestHead {
-        let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .badStartLine(String(line.prefix(80))) }
-        let method = parts[0]
-        let target = parts[1]
-        let version = parts[2]
+        // Exactly three parts with single spaces, found without building an array.
+        let u = line.utf8
+        guard let sp1 = u.firstIndex(of: 0x20), let sp2 = u[u.index(after: sp1)...].firstIndex(of: 0x20),
+            !u[u.index(after: sp2)...].contains(0x20)
+        else { throw .badStartLine(String(line.prefix(80))) }
+        let method = Substring(u[..<sp1])
+        let target = Substring(u[u.index(after: sp1)..<sp2])
+        let version = Substring(u[u.index(after: sp2)...])
         guard !method.isEmpty, method.utf8.allSatisfy(HTTPMessageParser.isTokenChar) else {
             throw .badStartLine("invalid method in '\(line.prefix(80))'")
         }

@@ -65,13 +65,18 @@ public struct HTTPResponseParser: Sendable {
     }
 
     static func parseStatusLine(_ line: String, headers: HTTPHeaders) throws(HTTPParseError) -> HTTPResponseHead {
-        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2 else { throw .badStartLine(String(line.prefix(80))) }
-        let version = try HTTPRequestParser.parseVersion(parts[0])
-        guard parts[1].utf8.count == 3, let status = Int(parts[1]), status >= 100, status <= 999 else {
+        // Version, status, and the reason (which may hold spaces), found without building an array.
+        let u = line.utf8
+        guard let sp1 = u.firstIndex(of: 0x20) else { throw .badStartLine(String(line.prefix(80))) }
+        let version = try HTTPRequestParser.parseVersion(Substring(u[..<sp1]))
+        let afterVersion = u[u.index(after: sp1)...]
+        let sp2 = afterVersion.firstIndex(of: 0x20)
+        let statusText = afterVersion[..<(sp2 ?? afterVersion.endIndex)]
+        guard statusText.count == 3, statusText.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), statusText.first != 0x30 else {
             throw .badStartLine("invalid status in '\(line.prefix(80))'")
         }
-        let reason = parts.count == 3 ? String(parts[2]) : ""
+        let status = statusText.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        let reason = sp2.map { String(Substring(u[u.index(after: $0)...])) } ?? ""
         // The relay passes the reason on to its client: no control bytes (RFC 9112 §4).
         if reason.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
             throw .badStartLine("control character in the reason phrase of '\(line.prefix(40))'")

@@ -16,18 +16,25 @@ public enum HeaderPolicy {
     public static func upstreamRequestHeaders(
         _ headers: HTTPHeaders, origin: Origin, upgrading: Bool, authorization: String? = nil
     ) -> HTTPHeaders {
-        var out = stripHopByHop(headers)
-        out.remove("host")
-        out.remove("content-length")
-        out.remove("expect")
-        var withHost = HTTPHeaders([HTTPField(name: "Host", value: origin.hostHeader)])
-        for f in out { withHost.add(f.name, f.value) }
-        if let authorization, !withHost.contains("authorization") { withHost.add("Authorization", authorization) }
-        if upgrading, let up = headers["upgrade"] {
-            withHost.add("Connection", "Upgrade")
-            withHost.add("Upgrade", up)
+        var fields = [HTTPField(name: "Host", value: origin.hostHeader)]
+        fields.reserveCapacity(headers.count + 3)
+        let named = connectionNamed(headers)
+        var hasAuthorization = false
+        for f in headers.fields where !isHopByHop(f.name, named: named) {
+            if HTTPHeaders.equalsIgnoringCase(f.name, "host") || HTTPHeaders.equalsIgnoringCase(f.name, "content-length")
+                || HTTPHeaders.equalsIgnoringCase(f.name, "expect")
+            {
+                continue
+            }
+            if !hasAuthorization, HTTPHeaders.equalsIgnoringCase(f.name, "authorization") { hasAuthorization = true }
+            fields.append(f)
         }
-        return withHost
+        if let authorization, !hasAuthorization { fields.append(HTTPField(name: "Authorization", value: authorization)) }
+        if upgrading, let up = headers["upgrade"] {
+            fields.append(HTTPField(name: "Connection", value: "Upgrade"))
+            fields.append(HTTPField(name: "Upgrade", value: up))
+        }
+        return HTTPHeaders(fields)
     }
 
     /// The response headers to send to the client (framing headers are set by the writer).
@@ -42,14 +49,30 @@ public enum HeaderPolicy {
 
     /// Removes hop-by-hop fields and every field the `Connection` header names.
     public static func stripHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
-        let named = Set(headers.tokens(for: "connection"))
+        let named = connectionNamed(headers)
+        guard headers.fields.contains(where: { isHopByHop($0.name, named: named) }) else { return headers }
         var out = headers
-        out.removeAll { f in
-            let n = f.name.lowercased()
-            return hopByHop.contains(n) || named.contains(n)
-        }
+        out.removeAll { isHopByHop($0.name, named: named) }
         return out
     }
+
+    /// The field names a `Connection` header lists (usually none, or `keep-alive`).
+    private static func connectionNamed(_ headers: HTTPHeaders) -> [String] {
+        headers.contains("connection") ? headers.tokens(for: "connection") : []
+    }
+
+    /// Whether a field stays on its hop: a standard hop-by-hop name or one `Connection` names.
+    private static func isHopByHop(_ name: String, named: [String]) -> Bool {
+        switch name.utf8.count {
+        case 2, 7, 10, 16, 17, 18, 19:
+            if hopByHopNames.contains(where: { HTTPHeaders.equalsIgnoringCase(name, $0) }) { return true }
+        default: break
+        }
+        return named.contains { HTTPHeaders.equalsIgnoringCase(name, $0) }
+    }
+
+    /// `hopByHop` as a list (compared ignoring case, without lowercasing each name).
+    private static let hopByHopNames = Array(hopByHop)
 
     /// Keeps only the content codings the relay can decode (gzip, deflate, identity), so that
     /// a body it must read is never in a coding it cannot undo.
@@ -64,14 +87,13 @@ public enum HeaderPolicy {
 
     /// Whether a request asks to switch protocols (`Connection: Upgrade` + `Upgrade`).
     public static func isUpgradeRequest(_ head: HTTPRequestHead) -> Bool {
-        head.headers.contains("upgrade") && head.headers.tokens(for: "connection").contains("upgrade")
+        head.headers.contains("upgrade") && head.headers.hasToken("upgrade", for: "connection")
     }
 
     /// Whether the client wants the connection kept open after this exchange.
     public static func clientWantsKeepAlive(_ head: HTTPRequestHead) -> Bool {
-        let tokens = head.headers.tokens(for: "connection")
-        if head.version == .http10 { return tokens.contains("keep-alive") }
-        return !tokens.contains("close")
+        if head.version == .http10 { return head.headers.hasToken("keep-alive", for: "connection") }
+        return !head.headers.hasToken("close", for: "connection")
     }
 
     /// An `Authorization` value from an environment variable's content: `Bearer …`/`Basic …` as

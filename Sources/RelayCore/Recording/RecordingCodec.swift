@@ -25,23 +25,90 @@ public struct RecordingCodec: Sendable {
 
     /// The line for `e` (with its newline) and the bodies to store beside the file.
     public func exchangeLine(_ e: RecordedExchange, jmapMethods: [String] = []) -> (line: [UInt8], blobs: [(String, [UInt8])]) {
+        // Written straight into bytes, keys in sorted order as listed: this runs for every
+        // exchange while recording, and building a tree of the bodies cost half the relay's CPU.
         var blobs: [(String, [UInt8])] = []
-        var req: JSONObject = [
-            "method": .string(e.request.method), "target": .string(e.request.target),
-            "headers": Self.headersJSON(e.request.headers),
-        ]
-        addBody(e.requestBody, contentType: e.request.headers["content-type"], to: &req, blobs: &blobs)
-        var res: JSONObject = ["status": .int(e.response.status), "headers": Self.headersJSON(e.response.headers)]
-        addBody(e.responseBody, contentType: e.response.headers["content-type"], to: &res, blobs: &blobs)
-        var o: JSONObject = [
-            "kind": "exchange", "v": 1, "seq": .int(e.seq), "t_ms": .int(e.tMs), "dur_ms": .int(e.durationMs),
-            "endpoint": .string(e.kind.rawValue), "origin": .string(e.origin.httpBase), "req": .object(req), "res": .object(res),
-        ]
-        if !jmapMethods.isEmpty { o["jmap"] = .array(jmapMethods.map { .string($0) }) }
-        var line: [UInt8] = []
-        Self.writeEnvelope(.object(o), to: &line)
-        line.append(0x0A)
-        return (line, blobs)
+        var out: [UInt8] = []
+        out.reserveCapacity(512 + (e.requestBody?.count ?? 0) + (e.responseBody?.count ?? 0))
+        out.append(contentsOf: #"{"dur_ms":"#.utf8)
+        Self.writeInt(e.durationMs, to: &out)
+        out.append(contentsOf: #","endpoint":"#.utf8)
+        JSONValue.writeString(e.kind.rawValue, to: &out)
+        if !jmapMethods.isEmpty {
+            out.append(contentsOf: #","jmap":["#.utf8)
+            for (n, m) in jmapMethods.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.writeString(m, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: #","kind":"exchange","origin":"#.utf8)
+        JSONValue.writeString(e.origin.httpBase, to: &out)
+        out.append(contentsOf: #","req":{"#.utf8)
+        writeBody(e.requestBody, contentType: e.request.headers["content-type"], to: &out, blobs: &blobs)
+        Self.writeHeaders(e.request.headers, to: &out)
+        out.append(contentsOf: #","method":"#.utf8)
+        JSONValue.writeString(e.request.method, to: &out)
+        out.append(contentsOf: #","target":"#.utf8)
+        JSONValue.writeString(e.request.target, to: &out)
+        out.append(contentsOf: #"},"res":{"#.utf8)
+        writeBody(e.responseBody, contentType: e.response.headers["content-type"], to: &out, blobs: &blobs)
+        Self.writeHeaders(e.response.headers, to: &out)
+        out.append(contentsOf: #","status":"#.utf8)
+        Self.writeInt(e.response.status, to: &out)
+        out.append(contentsOf: #"},"seq":"#.utf8)
+        Self.writeInt(e.seq, to: &out)
+        out.append(contentsOf: #","t_ms":"#.utf8)
+        Self.writeInt(e.tMs, to: &out)
+        out.append(contentsOf: #","v":1}"#.utf8)
+        out.append(0x0A)
+        return (out, blobs)
+    }
+
+    private static func writeInt(_ n: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: String(n).utf8)
+    }
+
+    /// `"headers":[[name, value], …]` with names in lower case (the body, if any, came first).
+    private static func writeHeaders(_ h: HTTPHeaders, to out: inout [UInt8]) {
+        if out.last != UInt8(ascii: "{") { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: #""headers":["#.utf8)
+        for (n, f) in h.fields.enumerated() {
+            out.append(contentsOf: n > 0 ? #",["#.utf8 : #"["#.utf8)
+            JSONValue.writeString(f.name.lowercased(), to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONValue.writeString(f.value, to: &out)
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `"body"` (JSON, as the sender wrote it less whitespace), `"bodyB64"` or `"bodyRef"`
+    /// (stored beside the file); nothing for an empty body.
+    private func writeBody(_ body: [UInt8]?, contentType: String?, to out: inout [UInt8], blobs: inout [(String, [UInt8])]) {
+        guard let body, !body.isEmpty else { return }
+        if body.count > sideThreshold {
+            let sha = sha256Hex(body)
+            blobs.append((sha, body))
+            out.append(contentsOf: #""bodyRef":"#.utf8)
+            JSONValue.writeString(sha, to: &out)
+            return
+        }
+        if contentType?.contains("json") ?? true {
+            if let compact = JSONMinifier.compact(body) {
+                out.append(contentsOf: #""body":"#.utf8)
+                out.append(contentsOf: compact)
+                return
+            }
+            // Not well-formed UTF-8 but still JSON to the parser: stored as it reads.
+            if let v = try? JSONParser.parse(body) {
+                out.append(contentsOf: #""body":"#.utf8)
+                v.write(to: &out, sortedKeys: false)
+                return
+            }
+        }
+        out.append(contentsOf: #""bodyB64":"#.utf8)
+        JSONValue.writeString(Base64.encode(body), to: &out)
     }
 
     /// Writes a line with its own keys sorted, but each `body` exactly in the server's key
@@ -63,22 +130,6 @@ public struct RecordingCodec: Sendable {
 
     static func headersJSON(_ h: HTTPHeaders) -> JSONValue {
         .array(h.fields.map { .array([.string($0.name.lowercased()), .string($0.value)]) })
-    }
-
-    private func addBody(_ body: [UInt8]?, contentType: String?, to o: inout JSONObject, blobs: inout [(String, [UInt8])]) {
-        guard let body, !body.isEmpty else { return }
-        if body.count > sideThreshold {
-            let sha = sha256Hex(body)
-            blobs.append((sha, body))
-            o["bodyRef"] = .string(sha)
-            return
-        }
-        if contentType?.contains("json") ?? true, let v = try? JSONParser.parse(body) {
-            // Stored as JSON when it re-serialises to the same bytes' meaning; replay re-serialises it.
-            o["body"] = v
-        } else {
-            o["bodyB64"] = .string(Base64.encode(body))
-        }
     }
 
     // MARK: Decoding

@@ -30,19 +30,34 @@ public struct SessionEndpoints: Sendable, Equatable, Codable {
     }
 
     static func pathOnly(_ s: String) -> String {
-        var p = s
-        if let i = p.firstIndex(where: { $0 == "?" || $0 == "#" }) { p = String(p[..<i]) }
-        return p
+        guard let i = s.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return s }
+        return String(s[..<i])
     }
 
     /// Whether `path` matches the path part of `template`; `{var}` matches a non-empty run
-    /// up to the next literal. A trailing slash difference is tolerated.
+    /// up to the next literal. A trailing slash difference is tolerated. (Runs for every
+    /// request: bytes are compared in place.)
     static func matches(path: String, template: String) -> Bool {
-        let t = pathOnly(template)
-        if !t.contains("{") {
-            return path == t || path + "/" == t || path == t + "/"
+        var path = path
+        var template = template
+        return path.withUTF8 { p in
+            template.withUTF8 { full in
+                let end = full.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? full.count
+                let t = UnsafeBufferPointer(rebasing: full[..<end])
+                if !t.contains(UInt8(ascii: "{")) { return equalUpToTrailingSlash(p, t) }
+                return matchTemplate(Array(p)[...], Array(t)[...])
+            }
         }
-        return matchTemplate(Array(path.utf8)[...], Array(t.utf8)[...])
+    }
+
+    /// `a == b`, or one is the other with a `/` added.
+    private static func equalUpToTrailingSlash(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        switch long.count - short.count {
+        case 0: return a.elementsEqual(b)
+        case 1: return long[long.count - 1] == UInt8(ascii: "/") && short.elementsEqual(UnsafeBufferPointer(rebasing: long[..<short.count]))
+        default: return false
+        }
     }
 
     private static func matchTemplate(_ p: ArraySlice<UInt8>, _ t: ArraySlice<UInt8>) -> Bool {

@@ -14,7 +14,7 @@ public enum WebSocketHandshake {
 
     /// Whether a head asks for (or agrees to) the `websocket` protocol.
     public static func isWebSocket(_ headers: HTTPHeaders) -> Bool {
-        headers.tokens(for: "upgrade").contains("websocket")
+        headers.hasToken("websocket", for: "upgrade")
     }
 
     /// Removes `permessage-deflate` from a client's `Sec-WebSocket-Extensions` offer before it

@@ -1,0 +1,192 @@
+/// Checks that bytes are one JSON text and copies it without the whitespace between tokens,
+/// without building a tree: strings, escapes and numbers are kept exactly as written. It
+/// accepts what `JSONParser` accepts (same grammar, same nesting limit) and, stricter than
+/// the parser, only well-formed UTF-8, so its output can be embedded in a JSON line as is.
+public enum JSONMinifier {
+    /// The compact copy of `bytes`, or nil when they are not one well-formed JSON text.
+    public static func compact(_ bytes: [UInt8]) -> [UInt8]? {
+        bytes.withUnsafeBufferPointer { b -> [UInt8]? in
+            var m = Walker(b: b)
+            m.out.reserveCapacity(b.count)
+            m.skipWhitespace()
+            guard m.value(depth: 0) else { return nil }
+            m.skipWhitespace()
+            return m.i == b.count ? m.out : nil
+        }
+    }
+
+    private struct Walker {
+        let b: UnsafeBufferPointer<UInt8>
+        var i = 0
+        var out: [UInt8] = []
+
+        init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
+
+        mutating func skipWhitespace() {
+            while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+        }
+
+        mutating func value(depth: Int) -> Bool {
+            guard i < b.count else { return false }
+            switch b[i] {
+            case UInt8(ascii: "{"): return container(close: UInt8(ascii: "}"), keyed: true, depth: depth + 1)
+            case UInt8(ascii: "["): return container(close: UInt8(ascii: "]"), keyed: false, depth: depth + 1)
+            case UInt8(ascii: "\""): return string()
+            case UInt8(ascii: "t"): return literal(Self.trueBytes)
+            case UInt8(ascii: "f"): return literal(Self.falseBytes)
+            case UInt8(ascii: "n"): return literal(Self.nullBytes)
+            default: return number()
+            }
+        }
+
+        /// An object (members `"key": value`) or an array, from its opening bracket.
+        mutating func container(close: UInt8, keyed: Bool, depth: Int) -> Bool {
+            guard depth <= JSONParser.maxDepth else { return false }
+            out.append(b[i])
+            i += 1
+            skipWhitespace()
+            if i < b.count, b[i] == close {
+                out.append(close)
+                i += 1
+                return true
+            }
+            while true {
+                if keyed {
+                    guard i < b.count, b[i] == UInt8(ascii: "\""), string() else { return false }
+                    skipWhitespace()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
+                    out.append(UInt8(ascii: ":"))
+                    i += 1
+                    skipWhitespace()
+                }
+                guard value(depth: depth) else { return false }
+                skipWhitespace()
+                guard i < b.count else { return false }
+                if b[i] == close {
+                    out.append(close)
+                    i += 1
+                    return true
+                }
+                guard b[i] == UInt8(ascii: ",") else { return false }
+                out.append(UInt8(ascii: ","))
+                i += 1
+                skipWhitespace()
+            }
+        }
+
+        static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8), nullBytes = Array("null".utf8)
+
+        mutating func literal(_ word: [UInt8]) -> Bool {
+            let n = word.count
+            guard b.count - i >= n else { return false }
+            for k in 0..<n where b[i + k] != word[k] { return false }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + n)]))
+            i += n
+            return true
+        }
+
+        /// A string with its quotes, escapes checked and kept as written.
+        mutating func string() -> Bool {
+            let start = i
+            i += 1
+            while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: "\"") {
+                    i += 1
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
+                    return true
+                }
+                if c < 0x20 { return false }
+                if c == UInt8(ascii: "\\") {
+                    guard i + 1 < b.count else { return false }
+                    switch b[i + 1] {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                        UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        i += 2
+                    case UInt8(ascii: "u"):
+                        guard let unit = hex4(at: i + 2) else { return false }
+                        i += 6
+                        // Like the parser: a high surrogate followed by `\u` needs a low one.
+                        if (0xD800..<0xDC00).contains(unit), b.count - i >= 6, b[i] == UInt8(ascii: "\\"),
+                            b[i + 1] == UInt8(ascii: "u")
+                        {
+                            guard let low = hex4(at: i + 2), (0xDC00..<0xE000).contains(low) else { return false }
+                            i += 6
+                        }
+                    default:
+                        return false
+                    }
+                    continue
+                }
+                if c < 0x80 {
+                    i += 1
+                    continue
+                }
+                guard let n = Self.utf8SequenceLength(b, at: i) else { return false }
+                i += n
+            }
+            return false
+        }
+
+        /// A number by RFC 8259's grammar, copied as written.
+        mutating func number() -> Bool {
+            let start = i
+            if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < b.count, Self.isDigit(b[i]) else { return false }
+            if b[i] == UInt8(ascii: "0") { i += 1 } else { while i < b.count, Self.isDigit(b[i]) { i += 1 } }
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                i += 1
+                guard i < b.count, Self.isDigit(b[i]) else { return false }
+                while i < b.count, Self.isDigit(b[i]) { i += 1 }
+            }
+            if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+                i += 1
+                if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+                guard i < b.count, Self.isDigit(b[i]) else { return false }
+                while i < b.count, Self.isDigit(b[i]) { i += 1 }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
+            return true
+        }
+
+        /// The value of four hex digits at `at`, or nil.
+        func hex4(at: Int) -> UInt32? {
+            guard b.count - at >= 4 else { return nil }
+            var v: UInt32 = 0
+            for k in at..<(at + 4) {
+                let c = b[k]
+                guard Self.isHexDigit(c) else { return nil }
+                v = v << 4 | UInt32(Self.isDigit(c) ? c &- UInt8(ascii: "0") : (c | 0x20) &- UInt8(ascii: "a") &+ 10)
+            }
+            return v
+        }
+
+        static func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
+
+        static func isHexDigit(_ c: UInt8) -> Bool {
+            isDigit(c) || (c | 0x20) &- UInt8(ascii: "a") < 6
+        }
+
+        /// The length of the well-formed UTF-8 sequence starting with a non-ASCII byte at `i`
+        /// (no overlongs, no surrogates, nothing past U+10FFFF), or nil.
+        static func utf8SequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+            let c = b[i]
+            let n: Int
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch c {
+            case 0xC2...0xDF: n = 2
+            case 0xE0: n = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: n = 3
+            case 0xED: n = 3; high = 0x9F
+            case 0xF0: n = 4; low = 0x90
+            case 0xF1...0xF3: n = 4
+            case 0xF4: n = 4; high = 0x8F
+            default: return nil
+            }
+            guard b.count - i >= n, (low...high).contains(b[i + 1]) else { return nil }
+            for k in 2..<n where b[i + k] & 0xC0 != 0x80 { return nil }
+            return n
+        }
+    }
+}
