@@ -10,7 +10,7 @@ extension EventLoop {
         // A fresh copy: a retry or a thread may send it again.
         plan.request.body = BufferedBody(bodyBytes)
         var head = plan.request.head
-        if !bodyBytes.isEmpty || ["POST", "PUT", "PATCH"].contains(head.method) {
+        if !bodyBytes.isEmpty || head.method == "POST" || head.method == "PUT" || head.method == "PATCH" {
             head.headers.add("Content-Length", String(bodyBytes.count))
         }
         var bytes: [UInt8] = []

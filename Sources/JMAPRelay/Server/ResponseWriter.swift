@@ -31,28 +31,30 @@ struct ResponseWriter {
         let bodyless = request?.method == "HEAD" || (100..<200).contains(status) || status == 204 || status == 304
         var chunked = false
         var keep = keepAlive && response.upgraded == nil
-        head.headers.remove("transfer-encoding")
-        if response.upgraded != nil {
-            head.headers.remove("content-length")
-        } else if bodyless {
-            // A HEAD answer keeps the length a GET would have had.
-            if status == 204 || (100..<200).contains(status) { head.headers.remove("content-length") }
-        } else {
-            head.headers.remove("content-length")
+        // One pass drops the framing fields the writer sets itself.
+        let dropLength = response.upgraded != nil || !bodyless || status == 204 || (100..<200).contains(status)
+        let dropConnection = response.upgraded == nil
+        var fields = head.headers.fields.filter { f in
+            switch f.name.utf8.count {
+            case 17: return !HTTPHeaders.equalsIgnoringCase(f.name, "transfer-encoding")
+            case 14: return !(dropLength && HTTPHeaders.equalsIgnoringCase(f.name, "content-length"))
+            case 10: return !(dropConnection && HTTPHeaders.equalsIgnoringCase(f.name, "connection"))
+            default: return true
+            }
+        }
+        if response.upgraded == nil, !bodyless {
             if let n = response.body.knownLength {
-                head.headers.add("Content-Length", String(n))
+                fields.append(HTTPField(name: "Content-Length", value: String(n)))
             } else if request?.version == .http10 || request == nil {
                 keep = false
             } else {
-                head.headers.add("Transfer-Encoding", "chunked")
+                fields.append(HTTPField(name: "Transfer-Encoding", value: "chunked"))
                 chunked = true
             }
         }
         if response.truncateAfter != nil { keep = false }
-        if response.upgraded == nil {
-            head.headers.remove("connection")
-            if !keep { head.headers.add("Connection", "close") }
-        }
+        if response.upgraded == nil, !keep { fields.append(HTTPField(name: "Connection", value: "close")) }
+        head.headers = HTTPHeaders(fields)
         head.version = .http11
         var out: [UInt8] = []
         out.reserveCapacity(1024 + min(response.body.knownLength ?? 0, 256 * 1024))

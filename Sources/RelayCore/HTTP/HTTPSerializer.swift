@@ -8,7 +8,7 @@ public enum HTTPSerializer {
         out.append(contentsOf: head.target.utf8)
         out.append(0x20)
         writeVersion(head.version, into: &out)
-        out.append(contentsOf: [0x0D, 0x0A])
+        appendCRLF(&out)
         writeFields(head.headers, into: &out)
     }
 
@@ -19,23 +19,30 @@ public enum HTTPSerializer {
         out.append(contentsOf: String(head.status).utf8)
         out.append(0x20)
         out.append(contentsOf: head.reason.utf8)
-        out.append(contentsOf: [0x0D, 0x0A])
+        appendCRLF(&out)
         writeFields(head.headers, into: &out)
     }
 
     /// Appends the size line of a chunk of `count` bytes (nothing for 0: use `writeLastChunk`).
     public static func writeChunkHeader(count: Int, into out: inout [UInt8]) {
         out.append(contentsOf: String(count, radix: 16).utf8)
-        out.append(contentsOf: [0x0D, 0x0A])
+        appendCRLF(&out)
     }
 
     /// Appends the CRLF that closes a chunk's data.
-    public static func writeChunkEnd(into out: inout [UInt8]) { out.append(contentsOf: [0x0D, 0x0A]) }
+    public static func writeChunkEnd(into out: inout [UInt8]) { appendCRLF(&out) }
 
     /// Appends the last chunk and the trailers.
     public static func writeLastChunk(trailers: HTTPHeaders = HTTPHeaders(), into out: inout [UInt8]) {
-        out.append(contentsOf: [0x30, 0x0D, 0x0A])
+        out.append(0x30)
+        appendCRLF(&out)
         writeFields(trailers, into: &out)
+    }
+
+    @inline(__always)
+    private static func appendCRLF(_ out: inout [UInt8]) {
+        out.append(0x0D)
+        out.append(0x0A)
     }
 
     private static func writeVersion(_ v: HTTPVersion, into out: inout [UInt8]) {
@@ -48,10 +55,11 @@ public enum HTTPSerializer {
     private static func writeFields(_ headers: HTTPHeaders, into out: inout [UInt8]) {
         for f in headers.fields {
             out.append(contentsOf: f.name.utf8)
-            out.append(contentsOf: [UInt8(ascii: ":"), 0x20])
+            out.append(UInt8(ascii: ":"))
+            out.append(0x20)
             out.append(contentsOf: f.value.utf8)
-            out.append(contentsOf: [0x0D, 0x0A])
+            appendCRLF(&out)
         }
-        out.append(contentsOf: [0x0D, 0x0A])
+        appendCRLF(&out)
     }
 }

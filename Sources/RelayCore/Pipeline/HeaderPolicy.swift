@@ -18,9 +18,9 @@ public enum HeaderPolicy {
     ) -> HTTPHeaders {
         var fields = [HTTPField(name: "Host", value: origin.hostHeader)]
         fields.reserveCapacity(headers.count + 3)
-        let named = connectionNamed(headers)
+        let connection = headers.contains("connection") ? headers : nil
         var hasAuthorization = false
-        for f in headers.fields where !isHopByHop(f.name, named: named) {
+        for f in headers.fields where !isHopByHop(f.name, connectionOf: connection) {
             if HTTPHeaders.equalsIgnoringCase(f.name, "host") || HTTPHeaders.equalsIgnoringCase(f.name, "content-length")
                 || HTTPHeaders.equalsIgnoringCase(f.name, "expect")
             {
@@ -49,26 +49,21 @@ public enum HeaderPolicy {
 
     /// Removes hop-by-hop fields and every field the `Connection` header names.
     public static func stripHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
-        let named = connectionNamed(headers)
-        guard headers.fields.contains(where: { isHopByHop($0.name, named: named) }) else { return headers }
-        var out = headers
-        out.removeAll { isHopByHop($0.name, named: named) }
-        return out
+        let hasConnection = headers.contains("connection")
+        let drop = { (f: HTTPField) in isHopByHop(f.name, connectionOf: hasConnection ? headers : nil) }
+        guard headers.fields.contains(where: drop) else { return headers }
+        return HTTPHeaders(headers.fields.filter { !drop($0) })
     }
 
-    /// The field names a `Connection` header lists (usually none, or `keep-alive`).
-    private static func connectionNamed(_ headers: HTTPHeaders) -> [String] {
-        headers.contains("connection") ? headers.tokens(for: "connection") : []
-    }
-
-    /// Whether a field stays on its hop: a standard hop-by-hop name or one `Connection` names.
-    private static func isHopByHop(_ name: String, named: [String]) -> Bool {
+    /// Whether a field stays on its hop: a standard hop-by-hop name, or one the `Connection`
+    /// header of `connectionOf` lists.
+    private static func isHopByHop(_ name: String, connectionOf headers: HTTPHeaders?) -> Bool {
         switch name.utf8.count {
         case 2, 7, 10, 16, 17, 18, 19:
             if hopByHopNames.contains(where: { HTTPHeaders.equalsIgnoringCase(name, $0) }) { return true }
         default: break
         }
-        return named.contains { HTTPHeaders.equalsIgnoringCase(name, $0) }
+        return headers?.hasToken(name, for: "connection") ?? false
     }
 
     /// `hopByHop` as a list (compared ignoring case, without lowercasing each name).
