@@ -63,3 +63,17 @@ import Testing
         #expect(accepted > 1_000, "the mutations leave plenty of valid JSON")
     }
 }
+
+@Suite struct ContainsIgnoringASCIICaseTests {
+    @Test func findsMediaTypesWhateverTheirCase() {
+        #expect("application/json; charset=utf-8".containsIgnoringASCIICase("json"))
+        #expect("Application/JSON".containsIgnoringASCIICase("json"))
+        #expect("application/problem+json".containsIgnoringASCIICase("json"))
+        #expect("text/event-stream, */*".containsIgnoringASCIICase("text/event-stream"))
+        #expect(!"text/plain".containsIgnoringASCIICase("json"))
+        #expect(!"jso".containsIgnoringASCIICase("json"))
+        #expect(!"".containsIgnoringASCIICase("json"))
+        #expect("js[n json".containsIgnoringASCIICase("json"), "'[' is not a letter to fold")
+        #expect(!"js{n".containsIgnoringASCIICase("js[n"))
+    }
+}

@@ -4,7 +4,7 @@ extension Pipeline {
     /// Whether a request opens an EventSource stream: the session's `eventSourceUrl`, or any
     /// request that accepts `text/event-stream` (before a session named the endpoint).
     static func isEventStreamRequest(_ head: HTTPRequestHead, kind: EndpointKind) -> Bool {
-        kind == .eventSource || (head.method == "GET" && (head.headers["accept"]?.contains("text/event-stream") ?? false))
+        kind == .eventSource || (head.method == "GET" && (head.headers["accept"]?.containsIgnoringASCIICase("text/event-stream") ?? false))
     }
 
     /// Streams an EventSource answer to the client event by event, tracing each `state` event.

@@ -271,7 +271,7 @@ final class Pipeline: Sendable {
 
     /// A small JSON answer to a GET at no known endpoint: worth a look for a session object.
     static func mayBeSession(_ request: HTTPRequestHead, _ head: HTTPResponseHead, _ body: any BodySource) -> Bool {
-        request.method == "GET" && head.status == 200 && (head.headers["content-type"]?.contains("json") ?? false)
+        request.method == "GET" && head.status == 200 && (head.headers["content-type"]?.containsIgnoringASCIICase("json") ?? false)
             && (body.knownLength ?? Int.max) <= 1 << 20
     }
 

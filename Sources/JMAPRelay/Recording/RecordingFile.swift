@@ -77,7 +77,7 @@ public final class RecordingFile: Sendable {
             // written. No fsync per exchange: it cost 90% of throughput and only guards
             // against power loss; `close()` syncs. Lines of exchanges that finish together
             // may land a place apart; each carries its seq.
-            s.handle.write(Data(line))
+            try? s.handle.write(contentsOf: line)
             if e.kind == .api { s.lastAPISeq = max(s.lastAPISeq, e.seq) }
         }
     }
@@ -89,7 +89,7 @@ public final class RecordingFile: Sendable {
             s.seq += 1
             p.seq = s.seq
             p.after = s.lastAPISeq
-            s.handle.write(Data(RecordingCodec.line(p.json)))
+            try? s.handle.write(contentsOf: RecordingCodec.line(p.json))
         }
     }
 
@@ -100,7 +100,7 @@ public final class RecordingFile: Sendable {
             s.seq += 1
             p.seq = s.seq
             p.after = s.lastAPISeq
-            s.handle.write(Data(RecordingCodec.line(p.json)))
+            try? s.handle.write(contentsOf: RecordingCodec.line(p.json))
             s.lastAPISeq = p.seq
         }
     }

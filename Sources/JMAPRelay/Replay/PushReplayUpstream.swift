@@ -50,7 +50,7 @@ public final class PushReplayUpstream: Upstream, Sendable {
             return UpstreamResponse(head: head, body: BufferedBody.empty(), upgraded: ReplayWebSocket(replay: replay, hub: hub),
                                     replayed: true)
         }
-        if h.method == "GET", request.kind == .eventSource || (h.headers["accept"]?.contains("text/event-stream") ?? false) {
+        if h.method == "GET", request.kind == .eventSource || (h.headers["accept"]?.containsIgnoringASCIICase("text/event-stream") ?? false) {
             replay.markServed(request)
             let stream = ReplayEventStream(options: PushSubscriptionOptions(eventSourceQuery: h.query))
             hub.add(stream)

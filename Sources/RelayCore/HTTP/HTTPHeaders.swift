@@ -129,6 +129,27 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 }
 
+extension String {
+    /// Whether `needle` (ASCII, lower case) occurs in the string ignoring ASCII case, as in
+    /// a media type check (`application/JSON; charset=utf-8` contains `json`). No allocation.
+    public func containsIgnoringASCIICase(_ needle: StaticString) -> Bool {
+        var s = self
+        return s.withUTF8 { h in
+            let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+            guard n.count <= h.count else { return false }
+            if n.isEmpty { return true }
+            var i = 0
+            while i + n.count <= h.count {
+                var k = 0
+                while k < n.count, (h[i + k] | (h[i + k] &- 0x41 < 26 ? 0x20 : 0)) == n[k] { k += 1 }
+                if k == n.count { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+}
+
 extension StringProtocol {
     /// The string without leading and trailing spaces and tabs.
     public func trimmingASCIIWhitespace() -> String {

@@ -5,25 +5,41 @@
 public enum JSONMinifier {
     /// The compact copy of `bytes`, or nil when they are not one well-formed JSON text.
     public static func compact(_ bytes: [UInt8]) -> [UInt8]? {
-        bytes.withUnsafeBufferPointer { b -> [UInt8]? in
+        let result = bytes.withUnsafeBufferPointer { b -> (valid: Bool, out: [UInt8]?) in
             var m = Walker(b: b)
-            m.out.reserveCapacity(b.count)
             m.skipWhitespace()
-            guard m.value(depth: 0) else { return nil }
+            guard m.value(depth: 0) else { return (false, nil) }
             m.skipWhitespace()
-            return m.i == b.count ? m.out : nil
+            guard m.i == b.count else { return (false, nil) }
+            if m.out == nil { return (true, nil) }
+            m.flush(upTo: b.count)
+            return (true, m.out)
         }
+        guard result.valid else { return nil }
+        // Already compact (the usual case): the same bytes, not a copy.
+        return result.out ?? bytes
     }
 
     private struct Walker {
         let b: UnsafeBufferPointer<UInt8>
         var i = 0
-        var out: [UInt8] = []
+        /// The copy, started at the first whitespace to drop; bytes from `runStart` on are
+        /// still to be copied.
+        var out: [UInt8]?
+        var runStart = 0
 
         init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
 
+        mutating func flush(upTo end: Int) {
+            if out == nil { out = []; out!.reserveCapacity(b.count) }
+            out!.append(contentsOf: UnsafeBufferPointer(rebasing: b[runStart..<end]))
+        }
+
         mutating func skipWhitespace() {
+            guard i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 else { return }
+            flush(upTo: i)
             while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+            runStart = i
         }
 
         mutating func value(depth: Int) -> Bool {
@@ -42,11 +58,9 @@ public enum JSONMinifier {
         /// An object (members `"key": value`) or an array, from its opening bracket.
         mutating func container(close: UInt8, keyed: Bool, depth: Int) -> Bool {
             guard depth <= JSONParser.maxDepth else { return false }
-            out.append(b[i])
             i += 1
             skipWhitespace()
             if i < b.count, b[i] == close {
-                out.append(close)
                 i += 1
                 return true
             }
@@ -55,7 +69,6 @@ public enum JSONMinifier {
                     guard i < b.count, b[i] == UInt8(ascii: "\""), string() else { return false }
                     skipWhitespace()
                     guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
-                    out.append(UInt8(ascii: ":"))
                     i += 1
                     skipWhitespace()
                 }
@@ -63,12 +76,10 @@ public enum JSONMinifier {
                 skipWhitespace()
                 guard i < b.count else { return false }
                 if b[i] == close {
-                    out.append(close)
                     i += 1
                     return true
                 }
                 guard b[i] == UInt8(ascii: ",") else { return false }
-                out.append(UInt8(ascii: ","))
                 i += 1
                 skipWhitespace()
             }
@@ -80,20 +91,17 @@ public enum JSONMinifier {
             let n = word.count
             guard b.count - i >= n else { return false }
             for k in 0..<n where b[i + k] != word[k] { return false }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + n)]))
             i += n
             return true
         }
 
         /// A string with its quotes, escapes checked and kept as written.
         mutating func string() -> Bool {
-            let start = i
             i += 1
             while i < b.count {
                 let c = b[i]
                 if c == UInt8(ascii: "\"") {
                     i += 1
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
                     return true
                 }
                 if c < 0x20 { return false }
@@ -130,7 +138,6 @@ public enum JSONMinifier {
 
         /// A number by RFC 8259's grammar, copied as written.
         mutating func number() -> Bool {
-            let start = i
             if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
             guard i < b.count, Self.isDigit(b[i]) else { return false }
             if b[i] == UInt8(ascii: "0") { i += 1 } else { while i < b.count, Self.isDigit(b[i]) { i += 1 } }
@@ -145,7 +152,6 @@ public enum JSONMinifier {
                 guard i < b.count, Self.isDigit(b[i]) else { return false }
                 while i < b.count, Self.isDigit(b[i]) { i += 1 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
             return true
         }
 

@@ -94,7 +94,7 @@ public struct RecordingCodec: Sendable {
             JSONValue.writeString(sha, to: &out)
             return
         }
-        if contentType?.contains("json") ?? true {
+        if contentType?.containsIgnoringASCIICase("json") ?? true {
             if let compact = JSONMinifier.compact(body) {
                 out.append(contentsOf: #""body":"#.utf8)
                 out.append(contentsOf: compact)
