@@ -37,6 +37,8 @@ public enum CLI {
             return runInspect(o)
         case .exportHAR(let o):
             return runExportHAR(o)
+        case .normalize(let o):
+            return runNormalize(o)
         }
     }
 
@@ -63,7 +65,8 @@ public enum CLI {
                 var existing: Recording?
                 if r.mode == .new, FileManager.default.fileExists(atPath: r.file) { existing = try RecordingFile.load(path: r.file) }
                 if r.mode != .none {
-                    config.recorder = try RecordingFile(path: r.file, mode: r.mode, header: header, redactor: r.redactor, existing: existing)
+                    config.recorder = try RecordingFile(path: r.file, mode: r.mode, header: header, redactor: r.redactor,
+                                                        normalizer: r.normalizeIds ? IdNormalizer() : nil, existing: existing)
                 }
                 if let existing {
                     let live = try LiveUpstream(tls: config.tls, connectTimeout: config.connectTimeout, readTimeout: config.upstreamTimeout)
