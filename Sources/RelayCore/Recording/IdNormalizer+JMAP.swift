@@ -101,7 +101,8 @@ extension IdNormalizer {
             case ("changed", .object(let changed)):
                 var accounts = JSONObject()
                 for (account, types) in changed {
-                    accounts[id(account, .account)] = types.objectValue.map { .object($0.mapValues { stateValue($0) }) } ?? types
+                    let key = id(account, .account)
+                    accounts[key] = types.objectValue.map { .object($0.mapValues { stateValue($0) }) } ?? types
                 }
                 out[k] = .object(accounts)
             case ("pushState", _):
@@ -226,7 +227,10 @@ extension IdNormalizer {
     /// An object whose keys are ids of `kind`, values transformed by `f`.
     private mutating func mapKeys(_ o: JSONObject, _ kind: Kind, _ f: (inout IdNormalizer, JSONValue) -> JSONValue) -> JSONObject {
         var out = JSONObject()
-        for (k, x) in o { out[id(k, kind)] = f(&self, x) }
+        for (k, x) in o {
+            let key = id(k, kind)  // the key first: it may be the id's first appearance
+            out[key] = f(&self, x)
+        }
         return out
     }
 }
