@@ -69,6 +69,9 @@ public enum CLI {
                                                         normalizer: r.normalizeIds ? IdNormalizer() : nil, existing: existing)
                 }
                 if let existing {
+                    if r.normalizeIds, !existing.exchanges.isEmpty {
+                        Log().warning("--normalize-ids with --record-mode new: answers replayed from \(r.file) carry tokens the live server does not know; a request built from them and forwarded fails there (re-record the flow whole with --record-mode all)")
+                    }
                     let live = try LiveUpstream(tls: config.tls, connectTimeout: config.connectTimeout, readTimeout: config.upstreamTimeout)
                     let upstream = FallbackUpstream(replay: ReplayUpstream(recording: existing), live: live)
                     return runRelay(config, upstream: upstream, describe: "\(o.upstream) (recording to \(r.file), replaying what it has)")

@@ -55,6 +55,7 @@ extension CLI {
             printErr("Error: \(error)")
             return 73
         }
+        for w in result.warnings { printErr("jmap-relay: warning: \(o.file): \(w)") }
         let counts = IdNormalizer.Kind.allCases.map { k -> String in
             let n = normalizer.count(of: k)
             let noun = ["A": "account", "I": "id", "B": "blob id", "S": "state"][k.rawValue]!

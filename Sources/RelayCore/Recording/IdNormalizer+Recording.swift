@@ -16,6 +16,8 @@ extension IdNormalizer {
         /// Lines read (the header included) and lines rewritten.
         public var lineCount: Int
         public var changedLineCount: Int
+        /// What loading forgave (an incomplete last line, dropped).
+        public var warnings: [String]
     }
 
     /// Normalises the recording `bytes`; `blob` reads side-stored bodies by SHA-256. Throws
@@ -94,6 +96,6 @@ extension IdNormalizer {
             }
         }
         return FileResult(bytes: result, blobs: blobs, references: references, inputReferences: inputReferences,
-                          lineCount: lines.count, changedLineCount: changed)
+                          lineCount: lines.count, changedLineCount: changed, warnings: recording.warnings)
     }
 }
