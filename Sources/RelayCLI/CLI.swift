@@ -37,6 +37,8 @@ public enum CLI {
             return runInspect(o)
         case .exportHAR(let o):
             return runExportHAR(o)
+        case .normalize(let o):
+            return runNormalize(o)
         }
     }
 
@@ -63,9 +65,13 @@ public enum CLI {
                 var existing: Recording?
                 if r.mode == .new, FileManager.default.fileExists(atPath: r.file) { existing = try RecordingFile.load(path: r.file) }
                 if r.mode != .none {
-                    config.recorder = try RecordingFile(path: r.file, mode: r.mode, header: header, redactor: r.redactor, existing: existing)
+                    config.recorder = try RecordingFile(path: r.file, mode: r.mode, header: header, redactor: r.redactor,
+                                                        normalizer: r.normalizeIds ? IdNormalizer() : nil, existing: existing)
                 }
                 if let existing {
+                    if r.normalizeIds, !existing.exchanges.isEmpty {
+                        Log().warning("--normalize-ids with --record-mode new: answers replayed from \(r.file) carry tokens the live server does not know; a request built from them and forwarded fails there (re-record the flow whole with --record-mode all)")
+                    }
                     let live = try LiveUpstream(tls: config.tls, connectTimeout: config.connectTimeout, readTimeout: config.upstreamTimeout)
                     let upstream = FallbackUpstream(replay: ReplayUpstream(recording: existing), live: live)
                     return runRelay(config, upstream: upstream, describe: "\(o.upstream) (recording to \(r.file), replaying what it has)")

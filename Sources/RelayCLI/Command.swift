@@ -14,6 +14,8 @@ enum Command: Equatable {
     case inspect(InspectOptions)
     /// `export-har …`.
     case exportHAR(ExportHAROptions)
+    /// `normalize …`.
+    case normalize(NormalizeOptions)
 
     /// Parses the arguments after the program name.
     static func parse(_ args: [String]) throws -> Command {
@@ -27,7 +29,7 @@ enum Command: Equatable {
             if rest.contains("--help") || rest.contains("-h") { return .help("serve") }
             let o = try ServeOptions.parse(rest)
             if let r = o.record, r.file.isEmpty {
-                throw UsageError("'--record-mode', '--redact' and '--pseudonymize' need '--record FILE'", command: "serve")
+                throw UsageError("'--record-mode', '--redact', '--pseudonymize' and '--normalize-ids' need '--record FILE'", command: "serve")
             }
             return .serve(o)
         case "replay":
@@ -42,6 +44,9 @@ enum Command: Equatable {
         case "export-har":
             if rest.contains("--help") || rest.contains("-h") { return .help("export-har") }
             return .exportHAR(try ExportHAROptions.parse(rest))
+        case "normalize":
+            if rest.contains("--help") || rest.contains("-h") { return .help("normalize") }
+            return .normalize(try NormalizeOptions.parse(rest))
         default:
             if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
             throw UsageError("unknown subcommand '\(first)'")

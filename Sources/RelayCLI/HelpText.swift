@@ -19,6 +19,7 @@ enum HelpText {
           lint                    Check a recording for what a stricter JMAP server would reject.
           inspect                 Summarise a recording: endpoints, method calls, errors.
           export-har              Convert a recording to a HAR 1.2 file.
+          normalize               Replace a recording's server ids and states by stable tokens.
 
           See 'jmap-relay help <subcommand>' for detailed help.
         """
@@ -62,6 +63,10 @@ enum HelpText {
           --redact <json-path>    Also mask this JSON path in recorded bodies, e.g.
                                   '$.accounts.*.name' or '$..bodyValues'. Repeatable.
           --pseudonymize          Replace e-mail addresses and names with stable fakes.
+          --normalize-ids         Replace server-assigned ids and states with stable tokens
+                                  (A1 accounts, I1 ids, B1 blob ids, S1 states), so a re-record
+                                  against a fresh server gives the same file. With
+                                  --record-mode new, numbering goes on from the file's tokens.
         \(faultAndLintOptions)
           -h, --help              Show help information.
 
@@ -185,6 +190,34 @@ enum HelpText {
           -h, --help              Show help information.
         """
 
+    static let normalize = """
+        OVERVIEW: Replace the server-assigned ids and state strings of a recording by stable
+        tokens, numbered in order of first appearance: A1 accounts, I1 object ids, B1 blob ids,
+        S1 states. A fixture re-recorded against a fresh server then comes out the same and
+        diffs cleanly, and a test asserting on ids survives a re-record.
+
+        Only JMAP positions change, consistently across the file: the session's accounts and
+        state, ids and states in requests and answers, push messages, and the account and
+        blob ids in download and upload paths. Names, creation ids, header values (messageId,
+        references) and the client's request ids stay. The result replays like the original:
+        the client only ever sees the tokens. 'serve --normalize-ids' does the same while
+        recording.
+
+        USAGE: jmap-relay normalize <file> (-o <out.jsonl> | --in-place)
+
+        ARGUMENTS:
+          <file>                  The recording (.jsonl).
+
+        OPTIONS:
+          -o, --output <file>     Write the normalised recording here (changed side-stored
+                                  bodies go to <file>.blobs/, unchanged ones are copied).
+          --in-place              Rewrite <file> itself.
+          -h, --help              Show help information.
+
+        Exit status: 0 when written, 65 if the recording is corrupt, 66 if it cannot be read,
+        73 if the output cannot be written, 64 for bad usage.
+        """
+
     /// The fault and lint options `serve` and `replay` share.
     static let faultAndLintOptions = """
           --fault <spec>          Inject a fault, e.g. 'call=Email/set action=method-error:serverFail
@@ -210,6 +243,7 @@ enum HelpText {
         case "lint": return lint
         case "inspect": return inspect
         case "export-har": return exportHAR
+        case "normalize": return normalize
         default: return nil
         }
     }
@@ -221,6 +255,7 @@ enum HelpText {
         case "lint": return "Usage: jmap-relay lint <file> [<options>]"
         case "inspect": return "Usage: jmap-relay inspect <file> [--calls]"
         case "export-har": return "Usage: jmap-relay export-har <file> [-o <out.har>]"
+        case "normalize": return "Usage: jmap-relay normalize <file> (-o <out.jsonl> | --in-place)"
         default: return "Usage: jmap-relay <subcommand> [<options>]"
         }
     }

@@ -1,11 +1,13 @@
 import JMAPRelay
 
-/// `--record FILE`, `--record-mode`, `--redact PATH`, `--pseudonymize`.
+/// `--record FILE`, `--record-mode`, `--redact PATH`, `--pseudonymize`, `--normalize-ids`.
 struct RecordOptions: Equatable {
     var file = ""
     var mode: RecordMode = .all
     var redactPaths: [String] = []
     var pseudonymize = false
+    /// Replace server-assigned ids and states by stable tokens as they are recorded.
+    var normalizeIds = false
 
     /// Consumes a recording option; false when `name` is not one.
     static func read(_ name: String, inline: String?, into o: inout RecordOptions?, from r: inout ArgumentReader) throws -> Bool {
@@ -29,6 +31,10 @@ struct RecordOptions: Equatable {
             try r.flag(name, inline: inline)
             o = o ?? RecordOptions()
             o!.pseudonymize = true
+        case "--normalize-ids":
+            try r.flag(name, inline: inline)
+            o = o ?? RecordOptions()
+            o!.normalizeIds = true
         default:
             return false
         }

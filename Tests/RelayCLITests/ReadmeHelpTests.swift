@@ -6,7 +6,7 @@ import Testing
 /// The README's `--help` section is the program's own help, generated; `RECORD_SNAPSHOTS=1
 /// swift test --filter readmeHelp` rewrites it.
 @Suite struct ReadmeHelpTests {
-    static let commands: [String?] = [nil, "serve", "replay", "lint", "inspect", "export-har"]
+    static let commands: [String?] = [nil, "serve", "replay", "lint", "inspect", "export-har", "normalize"]
 
     static func generated() -> String {
         commands.map { c in

@@ -16,11 +16,13 @@ public enum RecordMode: String, Sendable, CaseIterable {
 /// Appends a recording to disk: the header once, then one line per exchange or push, each written
 /// with a single `write` and flushed, so `kill -9` loses at most the exchange in flight. Lines
 /// from concurrent connections never interleave. Bodies over the threshold go to
-/// `<file>.blobs/<sha256>`. Secrets are redacted before anything is written.
+/// `<file>.blobs/<sha256>`. Secrets are redacted before anything is written, and with a
+/// normaliser, server-assigned ids and states become stable tokens first.
 public final class RecordingFile: Sendable {
     private struct State {
         var handle: FileHandle
         var redactor: Redactor
+        var normalizer: IdNormalizer?
         var seq: Int
         /// The last API exchange written: where push lines are placed causally.
         var lastAPISeq: Int
@@ -32,7 +34,12 @@ public final class RecordingFile: Sendable {
     public let path: String
 
     /// Opens `path` for recording.
-    public init(path: String, mode: RecordMode, header: RecordingHeader, redactor: Redactor, existing: Recording? = nil) throws {
+    /// - Parameters:
+    ///   - normalizer: Replaces server-assigned ids and states by stable tokens (`--normalize-ids`);
+    ///     appending to `existing`, it continues the tokens the file already has.
+    ///   - existing: The file's recording when appending to it (`mode: .new`).
+    public init(path: String, mode: RecordMode, header: RecordingHeader, redactor: Redactor, normalizer: IdNormalizer? = nil,
+                existing: Recording? = nil) throws {
         self.path = path
         blobDir = path + ".blobs"
         codec = RecordingCodec(sha256Hex: { Digest.hex(Digest.sha256($0)) })
@@ -53,15 +60,18 @@ public final class RecordingFile: Sendable {
         h.seekToEndOfFile()
         let lastLine = max(existing?.exchanges.map(\.seq).max() ?? 0, existing?.otherLines.compactMap { $0["seq"]?.intValue }.max() ?? 0)
         let lastAPI = existing?.exchanges.filter { $0.kind == .api }.map(\.seq).max() ?? 0
-        state = Locked(State(handle: h, redactor: redactor, seq: lastLine, lastAPISeq: lastAPI))
+        var normalizer = normalizer
+        if let existing, append { normalizer?.reserve(existing) }
+        state = Locked(State(handle: h, redactor: redactor, normalizer: normalizer, seq: lastLine, lastAPISeq: lastAPI))
     }
 
     /// Appends one exchange (redacted); the sequence number is assigned here.
     public func append(_ exchange: RecordedExchange, jmapMethods: [String]) {
-        // Numbered and redacted under the lock (pseudonyms are shared state); encoded outside
-        // it, so that exchanges finishing at once do not queue behind each other's JSON.
+        // Numbered, normalised and redacted under the lock (tokens and pseudonyms are shared
+        // state, handed out in seq order); encoded outside it, so that exchanges finishing at
+        // once do not queue behind each other's JSON.
         let e = state.withLock { s -> RecordedExchange in
-            var e = s.redactor.redact(exchange)
+            var e = s.redactor.redact(s.normalizer?.normalize(exchange) ?? exchange)
             s.seq += 1
             e.seq = s.seq
             return e
@@ -85,7 +95,7 @@ public final class RecordingFile: Sendable {
     /// Appends one push message (redacted); its sequence number and causal place (`after`) are set here.
     public func appendPush(_ push: RecordedPush) {
         state.withLock { s in
-            var p = s.redactor.redact(push)
+            var p = s.redactor.redact(s.normalizer?.normalize(push) ?? push)
             s.seq += 1
             p.seq = s.seq
             p.after = s.lastAPISeq
@@ -96,7 +106,7 @@ public final class RecordingFile: Sendable {
     /// Appends one WebSocket request with its answer (redacted).
     public func appendWebSocketPair(_ pair: RecordedWebSocketPair) {
         state.withLock { s in
-            var p = s.redactor.redact(pair)
+            var p = s.redactor.redact(s.normalizer?.normalize(pair) ?? pair)
             s.seq += 1
             p.seq = s.seq
             p.after = s.lastAPISeq
