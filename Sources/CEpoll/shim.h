@@ -56,4 +56,8 @@ static inline void relay_eventfd_drain(int fd) {
 }
 
 static inline int relay_errno(void) { return errno; }
+
+#include <sched.h>
+/// Lets another runnable thread on this CPU go first (a loop polling briefly before it sleeps).
+static inline void relay_sched_yield(void) { sched_yield(); }
 #endif

@@ -42,6 +42,9 @@ enum HelpText {
           --trace <format>        text, json (one object per line) or off. (default: text)
           --io <model>            epoll: one event loop per core, threads only for streams
                                   and faults; threads: a thread per connection. (default: epoll)
+          --poll-us <n>           Microseconds a busy event loop keeps polling before it
+                                  sleeps: lower latency for a little CPU; 0 to sleep at once.
+                                  (default: 50)
           --auth-env <name>       Add an Authorization header from this environment variable
                                   to requests that carry none: 'Bearer …' or 'Basic …' as is,
                                   'user:password' as Basic, anything else as a Bearer token.
@@ -122,6 +125,8 @@ enum HelpText {
                                   127.0.0.1:8470)
           --trace <format>        text, json or off. (default: text)
           --io <model>            epoll or threads. (default: epoll)
+          --poll-us <n>           Microseconds a busy event loop polls before it sleeps.
+                                  (default: 50)
         \(faultAndLintOptions)
           -h, --help              Show help information.
 

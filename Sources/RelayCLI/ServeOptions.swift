@@ -13,6 +13,7 @@ struct CommonOptions: Equatable {
     var lint = false
     var lintIgnore: [String] = []
     var ioModel: RelayConfiguration.IOModel = .eventLoop
+    var pollMicroseconds = 50
 
     /// Consumes `name` if it is a common option; false when it is not one.
     mutating func read(_ name: String, inline: String?, from r: inout ArgumentReader) throws -> Bool {
@@ -31,6 +32,8 @@ struct CommonOptions: Equatable {
                 throw UsageError("'--io' must be epoll or threads (got '\(v)')", command: r.command)
             }
             ioModel = m
+        case "--poll-us":
+            pollMicroseconds = try Self.parseInt(try r.value(for: name, inline: inline), name: name, command: r.command, min: 0)
         case "--max-body-size":
             maxBodyBytes = try Self.parseInt(try r.value(for: name, inline: inline), name: name, command: r.command, min: 1)
         case "--fault":
@@ -76,6 +79,7 @@ struct CommonOptions: Equatable {
         c.listenPort = listenPort
         c.trace = trace
         c.ioModel = ioModel
+        c.pollBeforeSleep = .microseconds(pollMicroseconds)
         c.maxRequestBodyBytes = maxBodyBytes
         c.faults = faults
         c.faultSeed = seed ?? 0

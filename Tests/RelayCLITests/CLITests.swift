@@ -94,7 +94,8 @@ private func announcedPort(_ err: Pipe) -> Int? {
         ["replay", "--seed", "-1"], ["replay", "--limits", "loose"], ["replay", "--on-miss", "shrug"],
         ["replay", "--upstream", "http://x"], ["serve", "--upstream", "http://x", "--push-callback-url", "ftp://x"],
         ["serve", "--upstream", "http://x", "--fault", "endpoint=api action=drop-event"],
-        ["serve", "--upstream", "http://x", "--io", "fibers"],
+        ["serve", "--upstream", "http://x", "--io", "fibers"], ["serve", "--upstream", "http://x", "--poll-us", "-5"],
+        ["replay", "--poll-us", "soon"],
     ])
     func badInputIsOneLineAndUsageAndExit64(_ args: [String]) throws {
         let r = try run(args)
@@ -159,13 +160,13 @@ private func announcedPort(_ err: Pipe) -> Int? {
         #expect(up.requests.map { String($0.path) } == ["/jmap/"])
     }
 
-    @Test(arguments: ["epoll", "threads"])
-    func servesUnderEitherIOModel(_ io: String) throws {
+    @Test(arguments: [["--io", "epoll"], ["--io", "threads"], ["--io", "epoll", "--poll-us", "0"]])
+    func servesUnderEitherIOModel(_ io: [String]) throws {
         let up = try FakeUpstream.jmap()
         defer { up.stop() }
         let p = Process()
         p.executableURL = binary()
-        p.arguments = ["serve", "--upstream", up.baseURL, "--listen", "127.0.0.1:0", "--trace", "off", "--io", io]
+        p.arguments = ["serve", "--upstream", up.baseURL, "--listen", "127.0.0.1:0", "--trace", "off"] + io
         let err = Pipe()
         p.standardError = err
         try p.run()

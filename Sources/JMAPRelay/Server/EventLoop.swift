@@ -101,10 +101,27 @@ final class EventLoop: @unchecked Sendable {
     private func run() {
         defer { finished.signal() }
         var nextScan = now + 250_000_000
+        let handle = { (token: UInt64, events: UInt32) in
+            if let h = self.handlers[token] { h.handle(events: events) }
+        }
+        let pollNanos = UInt64(max(0, config.pollBeforeSleep.components.seconds)) * 1_000_000_000
+            + UInt64(max(0, config.pollBeforeSleep.components.attoseconds / 1_000_000_000))
+        var busy = false
         while true {
-            poller.wait(timeoutMs: 250) { token, events in
-                if let h = handlers[token] { h.handle(events: events) }
+            var handled = 0
+            if busy, pollNanos > 0 {
+                // Just served something: the next packet (the upstream's answer, the client's
+                // next request) usually follows within microseconds. Polling for it, yielding
+                // the CPU between polls, spares a sleep and a wake-up.
+                let until = MonotonicClock.nanos() &+ pollNanos
+                repeat {
+                    handled = poller.wait(timeoutMs: 0, handle)
+                    if handled > 0 { break }
+                    poller.yield()
+                } while MonotonicClock.nanos() < until
             }
+            if handled == 0 { handled = poller.wait(timeoutMs: 250, handle) }
+            busy = handled > 0
             if hasAdopted.exchange(false, ordering: .acquiring) { registerAdopted() }
             now = MonotonicClock.nanos()
             if now >= nextScan {

@@ -65,6 +65,9 @@ final class EventPoller: @unchecked Sendable {
         return Int(n)
     }
 
+    /// Gives the CPU to another runnable thread, if any, and returns.
+    func yield() { relay_sched_yield() }
+
     /// Makes the loop's current or next `wait` return.
     func wake() { relay_eventfd_signal(wakeFD) }
 }
