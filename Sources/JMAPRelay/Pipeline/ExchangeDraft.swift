@@ -99,9 +99,12 @@ extension Pipeline {
         d.error = error
         let duration = MonotonicClock.ms(from: draft.arrivalNanos)
         if let recorder = config.recorder, !d.replayed, let req = d.upstreamRequest, var res = d.upstreamResponse {
-            res.headers.remove("content-length")
-            res.headers.remove("transfer-encoding")
-            if d.upstreamResponseBody != nil { res.headers.remove("content-encoding") }
+            // Framing is the codec's; a decoded body is stored decoded.
+            let decoded = d.upstreamResponseBody != nil
+            res.headers.removeAll { f in
+                HTTPHeaders.equalsIgnoringCase(f.name, "content-length") || HTTPHeaders.equalsIgnoringCase(f.name, "transfer-encoding")
+                    || (decoded && HTTPHeaders.equalsIgnoringCase(f.name, "content-encoding"))
+            }
             recorder.append(RecordedExchange(
                 seq: d.seq, tMs: Int(d.startMs), durationMs: Int(duration.rounded()), kind: d.kind,
                 origin: d.origin ?? routing.origins[0], request: req, requestBody: d.upstreamRequestBody, response: res,

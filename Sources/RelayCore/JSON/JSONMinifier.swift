@@ -5,34 +5,54 @@
 public enum JSONMinifier {
     /// The compact copy of `bytes`, or nil when they are not one well-formed JSON text.
     public static func compact(_ bytes: [UInt8]) -> [UInt8]? {
-        let result = bytes.withUnsafeBufferPointer { b -> (valid: Bool, out: [UInt8]?) in
-            var m = Walker(b: b)
-            m.skipWhitespace()
-            guard m.value(depth: 0) else { return (false, nil) }
-            m.skipWhitespace()
-            guard m.i == b.count else { return (false, nil) }
-            if m.out == nil { return (true, nil) }
-            m.flush(upTo: b.count)
-            return (true, m.out)
+        guard !bytes.isEmpty else { return nil }
+        // Already compact (no whitespace byte at all): checked, and the same array returned.
+        guard bytes.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+            return bytes.withUnsafeBufferPointer { b in
+                var w = Walker(b: b, out: nil)
+                return w.walk()
+            } != nil ? bytes : nil
         }
-        guard result.valid else { return nil }
-        // Already compact (the usual case): the same bytes, not a copy.
-        return result.out ?? bytes
+        var valid = false
+        let out = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = bytes.withUnsafeBufferPointer { b in
+                var w = Walker(b: b, out: buffer.baseAddress)
+                let n = w.walk()
+                valid = n != nil
+                return n ?? 0
+            }
+        }
+        return valid ? out : nil
     }
 
     private struct Walker {
         let b: UnsafeBufferPointer<UInt8>
         var i = 0
-        /// The copy, started at the first whitespace to drop; bytes from `runStart` on are
-        /// still to be copied.
-        var out: [UInt8]?
+        /// Where the compact copy goes (nil: check only). Bytes from `runStart` on are still
+        /// to be copied; whitespace between tokens ends a run.
+        let out: UnsafeMutablePointer<UInt8>?
+        var written = 0
         var runStart = 0
 
-        init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
+        init(b: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<UInt8>?) {
+            self.b = b
+            self.out = out
+        }
+
+        /// Checks the whole input; the number of bytes written (or that would be), nil when invalid.
+        mutating func walk() -> Int? {
+            skipWhitespace()
+            guard value(depth: 0) else { return nil }
+            skipWhitespace()
+            guard i == b.count else { return nil }
+            flush(upTo: b.count)
+            return written
+        }
 
         mutating func flush(upTo end: Int) {
-            if out == nil { out = []; out!.reserveCapacity(b.count) }
-            out!.append(contentsOf: UnsafeBufferPointer(rebasing: b[runStart..<end]))
+            let n = end - runStart
+            if n > 0, let out, let base = b.baseAddress { (out + written).update(from: base + runStart, count: n) }
+            written += n
         }
 
         mutating func skipWhitespace() {

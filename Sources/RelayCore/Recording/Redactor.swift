@@ -16,14 +16,19 @@ public struct Redactor: Sendable {
 
     /// Whether a header carries a credential.
     public static func isSecretHeader(_ name: String) -> Bool {
+        // Runs for every header of every recorded exchange: compared without lowercasing.
+        for secret in secretHeaderNames where HTTPHeaders.equalsIgnoringCase(name, secret) { return true }
+        guard name.utf8.count >= 8, name.utf8.first.map({ $0 | 0x20 }) == UInt8(ascii: "x") else { return false }
         let n = name.lowercased()
-        return ["authorization", "proxy-authorization", "cookie", "set-cookie"].contains(n)
-            || (n.hasPrefix("x-") && n.hasSuffix("-token"))
+        return n.hasPrefix("x-") && n.hasSuffix("-token")
     }
+
+    private static let secretHeaderNames = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
 
     /// Headers with credentials replaced by `***`.
     public static func redactHeaders(_ h: HTTPHeaders) -> HTTPHeaders {
-        HTTPHeaders(h.fields.map { isSecretHeader($0.name) ? HTTPField(name: $0.name, value: "***") : $0 })
+        guard h.fields.contains(where: { isSecretHeader($0.name) }) else { return h }
+        return HTTPHeaders(h.fields.map { isSecretHeader($0.name) ? HTTPField(name: $0.name, value: "***") : $0 })
     }
 
     /// A JSON body redacted (nil bodies and non-JSON bodies pass unchanged).
