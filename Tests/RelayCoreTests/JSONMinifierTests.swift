@@ -32,6 +32,25 @@ import Testing
         }
     }
 
+    /// Strings are scanned eight bytes at a time: a byte that matters is caught at any offset.
+    @Test func specialBytesAreSeenAtEveryOffsetOfALongString() throws {
+        for at in 0..<20 {
+            var plain = Array(repeating: UInt8(ascii: "a"), count: 24)
+            #expect(JSONMinifier.compact(Array("\"".utf8) + plain + Array("\"".utf8)) != nil)
+            plain[at] = 0x01
+            #expect(JSONMinifier.compact(Array("\"".utf8) + plain + Array("\"".utf8)) == nil, "control byte at \(at)")
+            plain[at] = 0xFF
+            #expect(JSONMinifier.compact(Array("\"".utf8) + plain + Array("\"".utf8)) == nil, "bad UTF-8 at \(at)")
+            plain[at] = UInt8(ascii: "\"")
+            #expect(JSONMinifier.compact(Array("\"".utf8) + plain + Array("\"".utf8)) == nil, "early quote at \(at)")
+            var escaped = Array(repeating: UInt8(ascii: "b"), count: 24)
+            escaped.replaceSubrange(at..<(at + 2), with: Array("\\\"".utf8))
+            let text = Array("[\"".utf8) + escaped + Array("\", 1 ]".utf8)
+            let out = try #require(JSONMinifier.compact(text), "escaped quote at \(at)")
+            #expect(try JSONParser.parse(out) == JSONParser.parse(text))
+        }
+    }
+
     @Test func nestingStopsWhereTheParsersDoes() {
         let ok = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
         let deep = "[" + ok + "]"

@@ -119,6 +119,14 @@ public enum JSONMinifier {
         mutating func string() -> Bool {
             i += 1
             while i < b.count {
+                // Eight plain ASCII bytes at a time (no quote, backslash, control or high byte).
+                if b.count - i >= 8, let base = b.baseAddress {
+                    let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    if Self.plainASCII(x) {
+                        i += 8
+                        continue
+                    }
+                }
                 let c = b[i]
                 if c == UInt8(ascii: "\"") {
                     i += 1
@@ -185,6 +193,16 @@ public enum JSONMinifier {
                 v = v << 4 | UInt32(Self.isDigit(c) ? c &- UInt8(ascii: "0") : (c | 0x20) &- UInt8(ascii: "a") &+ 10)
             }
             return v
+        }
+
+        /// Whether none of the eight bytes in `x` is a quote, a backslash, below 0x20 or above 0x7F.
+        @inline(__always)
+        static func plainASCII(_ x: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+            let special = hasZeroByte(x ^ (ones &* 0x22)) | hasZeroByte(x ^ (ones &* 0x5C)) | ((x &- ones &* 0x20) & ~x & highs)
+            return (special | (x & highs)) == 0
         }
 
         static func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
