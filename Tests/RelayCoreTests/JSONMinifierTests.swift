@@ -11,7 +11,10 @@ import Testing
         let text = " {\n \"a\" : [ 1 , -0.5e+3 , true,false , null ],\t\"b\\u00e9 \\/\" :\r\n\"x  y\", \"é😀\": {} ,\"c\":[ ] } \n"
         #expect(Self.compact(text) == #"{"a":[1,-0.5e+3,true,false,null],"b\u00e9 \/":"x  y","é😀":{},"c":[]}"#)
         #expect(Self.compact("\"only a string\"") == "\"only a string\"")
-        #expect(Self.compact(" 42 ") == "42")
+        #expect(Self.compact(" 42\n") == "42")
+        // On one line already: the same bytes, spaces and all (the recorder's usual case).
+        #expect(Self.compact(#"{"a": [1, 2], "b": " x "}"#) == #"{"a": [1, 2], "b": " x "}"#)
+        #expect(Self.compact("{\"a\": tru}") == nil)
     }
 
     @Test(arguments: [

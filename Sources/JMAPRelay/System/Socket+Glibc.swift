@@ -414,3 +414,23 @@ extension Duration {
     var microseconds: Int { Int(components.seconds) * 1_000_000 + Int(components.attoseconds / 1_000_000_000_000) }
 }
 
+/// Plain file writes (the recorder's lines), here with the rest of the system calls.
+enum FileWrite {
+    /// Writes all of `bytes` to `fd`; false when the system refused (disk full, closed).
+    /// Concurrent calls on one descriptor do not interleave: each write(2) to a regular file
+    /// moves the offset under the kernel's lock.
+    static func all(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { b in
+            var off = 0
+            while off < b.count {
+                let n = Glibc.write(fd, b.baseAddress! + off, b.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                off += n
+            }
+            return true
+        }
+    }
+}

@@ -1,13 +1,15 @@
-/// Checks that bytes are one JSON text and copies it without the whitespace between tokens,
-/// without building a tree: strings, escapes and numbers are kept exactly as written. It
+/// Checks that bytes are one JSON text and, when it spans lines, copies it without the
+/// whitespace between tokens, without building a tree: tokens are kept exactly as written. It
 /// accepts what `JSONParser` accepts (same grammar, same nesting limit) and, stricter than
 /// the parser, only well-formed UTF-8, so its output can be embedded in a JSON line as is.
 public enum JSONMinifier {
-    /// The compact copy of `bytes`, or nil when they are not one well-formed JSON text.
+    /// `bytes` on one line: the same bytes when they hold no line break, else a copy without
+    /// the whitespace between tokens; nil when they are not one well-formed JSON text.
     public static func compact(_ bytes: [UInt8]) -> [UInt8]? {
         guard !bytes.isEmpty else { return nil }
-        // Already compact (no whitespace byte at all): checked, and the same array returned.
-        guard bytes.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+        // No line break (spaces and tabs may stay: the text still fits on one line): checked,
+        // and the same array returned.
+        guard bytes.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
             return bytes.withUnsafeBufferPointer { b in
                 var w = Walker(b: b, out: nil)
                 return w.walk()
