@@ -18,7 +18,7 @@ public enum HeaderPolicy {
     ) -> HTTPHeaders {
         var fields = [HTTPField(name: "Host", value: origin.hostHeader)]
         fields.reserveCapacity(headers.count + 3)
-        let connection = headers.contains("connection") ? headers : nil
+        let connection = connectionNamesOthers(headers) ? headers : nil
         var hasAuthorization = false
         for f in headers.fields where !isHopByHop(f.name, connectionOf: connection) {
             if HTTPHeaders.equalsIgnoringCase(f.name, "host") || HTTPHeaders.equalsIgnoringCase(f.name, "content-length")
@@ -49,10 +49,24 @@ public enum HeaderPolicy {
 
     /// Removes hop-by-hop fields and every field the `Connection` header names.
     public static func stripHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
-        let hasConnection = headers.contains("connection")
-        let drop = { (f: HTTPField) in isHopByHop(f.name, connectionOf: hasConnection ? headers : nil) }
+        let named = connectionNamesOthers(headers)
+        let drop = { (f: HTTPField) in isHopByHop(f.name, connectionOf: named ? headers : nil) }
         guard headers.fields.contains(where: drop) else { return headers }
         return HTTPHeaders(headers.fields.filter { !drop($0) })
+    }
+
+    /// Whether a `Connection` header lists anything but `keep-alive`, `close` or `upgrade`
+    /// (names of further fields to drop); the common values are told apart without parsing.
+    private static func connectionNamesOthers(_ headers: HTTPHeaders) -> Bool {
+        for f in headers.fields where HTTPHeaders.equalsIgnoringCase(f.name, "connection") {
+            if HTTPHeaders.equalsIgnoringCase(f.value, "keep-alive") || HTTPHeaders.equalsIgnoringCase(f.value, "close")
+                || HTTPHeaders.equalsIgnoringCase(f.value, "upgrade")
+            {
+                continue
+            }
+            return true
+        }
+        return false
     }
 
     /// Whether a field stays on its hop: a standard hop-by-hop name, or one the `Connection`
