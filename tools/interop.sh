@@ -7,7 +7,8 @@
 #   4. checks an EventSource stream through the relay delivers a StateChange, and JMAP over
 #      WebSocket (request, push, close) works through it and is traced;
 #   4b. injects serverFail on Email/set before and after Cyrus runs it, checks Cyrus's state;
-#   5. stops Cyrus and replays the recording with the same flow: same answers, no misses.
+#   5. stops Cyrus and replays the recording with the same flow: same answers, no misses
+#      (also for jmapc against the recording with ids and states normalised to tokens).
 # Prints "N passed, N failed" and exits non-zero on any failure. Stops everything by PID.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -182,6 +183,17 @@ jmapc_replayed() {
   kill -INT "$pid"; wait "$pid"
 }
 check "with Cyrus stopped, jmapc gets its answers from the recording (--strict: no misses)" jmapc_replayed
+# The same recording with Cyrus's ids and states replaced by stable tokens: jmapc reads its
+# account from the replayed session, so it asks with the tokens and every request matches.
+jmapc_normalized() {
+  "$BIN" normalize "$WORK/rec.jsonl" -o "$WORK/rec.norm.jsonl" >/dev/null || return 1
+  grep -q '"test"' <(grep '"endpoint":"session"' "$WORK/rec.norm.jsonl" | head -1) && { echo "session still names account test"; return 1; }
+  start_relay jmapc-normalized replay "$WORK/rec.norm.jsonl" --strict || return 1
+  local pid=$RELAY_PID
+  python_client "$RELAY_URL" || { kill "$pid"; return 1; }
+  kill -INT "$pid"; wait "$pid"
+}
+check "the recording normalised (ids and states as tokens) still answers jmapc (--strict)" jmapc_normalized
 push_replayed() {
   start_relay push-replay replay "$WORK/rec.jsonl" || return 1
   local pid=$RELAY_PID
