@@ -35,7 +35,9 @@ public final class RecordingFile: Sendable {
     private let writers = WriterGate()
     /// Lines waiting for the thread that is writing (see `writeLine`).
     private let pending = Locked<[UInt8]>([])
-    private let writing = Atomic<Bool>(false)  // a pthread mutex: Mutex spun under contention (8% of CPU)
+    private let writing = Atomic<Bool>(false)
+    /// Set at the first failed write (reported once).
+    private let writeFailed = Atomic<Bool>(false)  // a pthread mutex: Mutex spun under contention (8% of CPU)
     private let codec: RecordingCodec
     private let blobDir: String
     public let path: String
@@ -112,7 +114,9 @@ public final class RecordingFile: Sendable {
                     return taken
                 }
                 if batch.isEmpty { break }
-                _ = FileWrite.all(fd, batch)
+                if let reason = FileWrite.all(fd, batch), !writeFailed.exchange(true, ordering: .relaxed) {
+                    Log().warning("cannot write to the recording \(path): \(reason); exchanges are not being recorded")
+                }
             }
             writing.store(false, ordering: .releasing)
             // A line queued after the last look but before the release is ours to write.
