@@ -81,14 +81,52 @@ struct JSONCursor {
         return nil
     }
 
+    /// Skips a string without building it (keys and values nobody reads).
+    private mutating func skipString() -> Bool {
+        ws()
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else { return false }
+        let start = i
+        i += 1
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\\") { i += 2; continue }
+            if c == UInt8(ascii: "\"") { i += 1; return true }
+            i += 1
+        }
+        i = start
+        return false
+    }
+
+    /// Skips an object, its keys unread.
+    private mutating func skipObject() -> Bool {
+        guard depth < 256 else { return false }
+        i += 1
+        depth += 1
+        defer { depth -= 1 }
+        ws()
+        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return true }
+        while true {
+            guard skipString() else { return false }
+            ws()
+            guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
+            i += 1
+            guard skipValue() else { return false }
+            ws()
+            guard i < b.count else { return false }
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            if b[i] == UInt8(ascii: "}") { i += 1; return true }
+            return false
+        }
+    }
+
     /// Skips one value of any kind.
     mutating func skipValue() -> Bool {
         ws()
         guard i < b.count else { return false }
         switch b[i] {
-        case UInt8(ascii: "{"): return eachMember { c, _ in c.skipValue() }
+        case UInt8(ascii: "{"): return skipObject()
         case UInt8(ascii: "["): return eachElement { c in c.skipValue() }
-        case UInt8(ascii: "\""): return string() != nil
+        case UInt8(ascii: "\""): return skipString()
         default:
             let start = i
             while i < b.count {
