@@ -7,24 +7,19 @@ public enum JSONMinifier {
     /// the whitespace between tokens; nil when they are not one well-formed JSON text.
     public static func compact(_ bytes: [UInt8]) -> [UInt8]? {
         guard !bytes.isEmpty else { return nil }
-        // No line break (spaces and tabs may stay: the text still fits on one line): checked,
-        // and the same array returned.
-        guard bytes.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
-            return bytes.withUnsafeBufferPointer { b in
-                var w = Walker(b: b, out: nil)
-                return w.walk()
-            } != nil ? bytes : nil
+        // Checked first; on one line already (spaces and tabs may stay), the same array.
+        let check = bytes.withUnsafeBufferPointer { b -> (valid: Bool, lineBreak: Bool) in
+            var w = Walker(b: b, out: nil)
+            return (w.walk() != nil, w.sawLineBreak)
         }
-        var valid = false
-        let out = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+        guard check.valid else { return nil }
+        guard check.lineBreak else { return bytes }
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
             count = bytes.withUnsafeBufferPointer { b in
                 var w = Walker(b: b, out: buffer.baseAddress)
-                let n = w.walk()
-                valid = n != nil
-                return n ?? 0
+                return w.walk() ?? 0
             }
         }
-        return valid ? out : nil
     }
 
     private struct Walker {
@@ -57,10 +52,16 @@ public enum JSONMinifier {
             written += n
         }
 
+        /// Whether whitespace between tokens held a line break (checking pass).
+        var sawLineBreak = false
+
         mutating func skipWhitespace() {
             guard i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 else { return }
             flush(upTo: i)
-            while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+            while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 {
+                if b[i] == 0x0A || b[i] == 0x0D { sawLineBreak = true }
+                i += 1
+            }
             runStart = i
         }
 
