@@ -151,6 +151,13 @@ public final class RecordingFile: Sendable {
 
     public func close() {
         writers.closeAndWait()
+        // No writer is left: whatever is still queued goes out now.
+        let rest = pending.withLock { p -> [UInt8] in
+            var taken: [UInt8] = []
+            swap(&taken, &p)
+            return taken
+        }
+        if !rest.isEmpty { _ = FileWrite.all(fd, rest) }
         state.withLock {
             try? $0.handle.synchronize()
             try? $0.handle.close()
