@@ -21,7 +21,6 @@ public enum RecordMode: String, Sendable, CaseIterable {
 /// normaliser, server-assigned ids and states become stable tokens first.
 public final class RecordingFile: Sendable {
     private struct State {
-        var handle: FileHandle
         var redactor: Redactor
         var normalizer: IdNormalizer?
         var seq: Int
@@ -30,8 +29,8 @@ public final class RecordingFile: Sendable {
     }
 
     private let state: Locked<State>
-    /// The file's descriptor, for exchange lines written outside the lock.
-    private let fd: Int32
+    /// The open file; only one thread writes to it at a time (see `writeLine`).
+    private let handle: FileHandle
     private let writers = WriterGate()
     /// Lines waiting for the thread that is writing (see `writeLine`).
     private let pending = Locked<[UInt8]>([])
@@ -71,8 +70,8 @@ public final class RecordingFile: Sendable {
         let lastAPI = existing?.exchanges.filter { $0.kind == .api }.map(\.seq).max() ?? 0
         var normalizer = normalizer
         if let existing, append { normalizer?.reserve(existing) }
-        fd = h.fileDescriptor
-        state = Locked(State(handle: h, redactor: redactor, normalizer: normalizer, seq: lastLine, lastAPISeq: lastAPI))
+        handle = h
+        state = Locked(State(redactor: redactor, normalizer: normalizer, seq: lastLine, lastAPISeq: lastAPI))
     }
 
     /// Appends one exchange (redacted); the sequence number is assigned here.
@@ -114,8 +113,12 @@ public final class RecordingFile: Sendable {
                     return taken
                 }
                 if batch.isEmpty { break }
-                if let reason = FileWrite.all(fd, batch), !writeFailed.exchange(true, ordering: .relaxed) {
-                    Log().warning("cannot write to the recording \(path): \(reason); exchanges are not being recorded")
+                do {
+                    try handle.write(contentsOf: batch)
+                } catch {
+                    if !writeFailed.exchange(true, ordering: .relaxed) {
+                        Log().warning("cannot write to the recording \(path): \(error); exchanges are not being recorded")
+                    }
                 }
             }
             writing.store(false, ordering: .releasing)
@@ -157,11 +160,9 @@ public final class RecordingFile: Sendable {
             swap(&taken, &p)
             return taken
         }
-        if !rest.isEmpty { _ = FileWrite.all(fd, rest) }
-        state.withLock {
-            try? $0.handle.synchronize()
-            try? $0.handle.close()
-        }
+        if !rest.isEmpty { try? handle.write(contentsOf: rest) }
+        try? handle.synchronize()
+        try? handle.close()
     }
 
     /// Loads a recording file (and its side folder).

@@ -413,24 +413,3 @@ extension Duration {
     var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
     var microseconds: Int { Int(components.seconds) * 1_000_000 + Int(components.attoseconds / 1_000_000_000_000) }
 }
-
-/// Plain file writes (the recorder's lines), here with the rest of the system calls.
-enum FileWrite {
-    /// Writes all of `bytes` to `fd`; the system's reason when it refused (disk full, closed).
-    /// Concurrent calls on one descriptor do not interleave: each write(2) to a regular file
-    /// moves the offset under the kernel's lock.
-    static func all(_ fd: Int32, _ bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBytes { b in
-            var off = 0
-            while off < b.count {
-                let n = Glibc.write(fd, b.baseAddress! + off, b.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                off += n
-            }
-            return nil
-        }
-    }
-}
