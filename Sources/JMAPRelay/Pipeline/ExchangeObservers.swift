@@ -10,6 +10,9 @@ final class ExchangeObservers: Sendable {
     private let extra = Locked<[@Sendable (Exchange) -> Void]>([])
     /// Observers that come and go (the inspector's event streams), by id.
     private let subscribers = Locked<(next: Int, all: [Int: @Sendable (Exchange) -> Void])>((0, [:]))
+    /// How many observers of either kind there are: most exchanges have none to call, and
+    /// then no lock is taken or list copied for them.
+    private let observerCount = Atomic<Int>(0)
 
     init(config: RelayConfiguration) {
         traceMode = config.trace
@@ -18,18 +21,24 @@ final class ExchangeObservers: Sendable {
     }
 
     /// Adds an observer of finished exchanges (recorder, tests).
-    func add(_ observer: @escaping @Sendable (Exchange) -> Void) { extra.withLock { $0.append(observer) } }
+    func add(_ observer: @escaping @Sendable (Exchange) -> Void) {
+        extra.withLock { $0.append(observer) }
+        observerCount.add(1, ordering: .releasing)
+    }
 
     /// Adds an observer until `unsubscribe(_:)` with the returned id.
     func subscribe(_ observer: @escaping @Sendable (Exchange) -> Void) -> Int {
-        subscribers.withLock { s in
+        observerCount.add(1, ordering: .releasing)
+        return subscribers.withLock { s in
             s.next += 1
             s.all[s.next] = observer
             return s.next
         }
     }
 
-    func unsubscribe(_ id: Int) { _ = subscribers.withLock { $0.all.removeValue(forKey: id) } }
+    func unsubscribe(_ id: Int) {
+        if subscribers.withLock({ $0.all.removeValue(forKey: id) }) != nil { observerCount.subtract(1, ordering: .releasing) }
+    }
 
     func emitTrace(_ r: TraceRecord) {
         switch traceMode {
@@ -50,8 +59,9 @@ final class ExchangeObservers: Sendable {
 
     func emitExchange(_ e: Exchange) {
         ring.withLock { $0.append(e) }
+        guard observerCount.load(ordering: .acquiring) > 0 else { return }
         for o in extra.withLock({ $0 }) { o(e) }
-        for o in subscribers.withLock({ $0.all.values }) { o(e) }
+        for o in subscribers.withLock({ Array($0.all.values) }) { o(e) }
     }
 
     /// Exchanges after `since`, oldest first.

@@ -10,6 +10,11 @@ public protocol BodySource: AnyObject, Sendable {
 extension BodySource {
     /// Reads everything that is left, failing with `BodyTooLarge` past `limit` bytes.
     public func readAll(limit: Int = .max) throws -> [UInt8] {
+        // A body already in memory is handed over whole, not copied piece by piece.
+        if let b = self as? BufferedBody {
+            if let n = b.knownLength, n > limit { throw BodyTooLarge(limit: limit) }
+            return b.takeAll()
+        }
         var out: [UInt8] = []
         if let n = knownLength {
             if n > limit { throw BodyTooLarge(limit: limit) }
@@ -52,6 +57,13 @@ public final class BufferedBody: BodySource, @unchecked Sendable {
 
     /// An empty body.
     public static func empty() -> BufferedBody { BufferedBody([]) }
+
+    /// What is left to read (the whole body, or nothing once read), without a copy.
+    public func takeAll() -> [UInt8] {
+        guard let b = bytes else { return [] }
+        bytes = nil
+        return b
+    }
 
     public func read() throws -> ArraySlice<UInt8>? {
         guard let b = bytes else { return nil }

@@ -58,7 +58,7 @@ public enum TraceFormatter {
     }
 
     /// The target with a long query shortened, so a line stays a line.
-    static func shortTarget(_ t: String) -> String { t.count > 120 ? String(t.prefix(117)) + "..." : t }
+    static func shortTarget(_ t: String) -> String { t.utf8.count > 120 && t.count > 120 ? String(t.prefix(117)) + "..." : t }
 
     /// `urn:ietf:params:jmap:error:limit` → `limit`.
     static func shortProblem(_ p: String) -> String {
