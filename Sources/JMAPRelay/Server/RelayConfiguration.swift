@@ -28,11 +28,11 @@ public struct RelayConfiguration: Sendable {
     public var ioModel: IOModel = .eventLoop
     /// Number of event loops; nil means one per core.
     public var eventLoopCount: Int?
-    /// How long an event loop that has just served something keeps polling (yielding the
-    /// CPU between polls) before it sleeps (`--poll-us`). The next packet of an exchange
-    /// usually follows within tens of microseconds: catching it awake saved a quarter of the
-    /// latency at 1 connection on the bench machine; throughput under load was unchanged.
-    /// Zero sleeps at once (the least CPU when traffic is sparse).
+    /// How long an event loop with few clients that has just served something keeps polling
+    /// (yielding the CPU between polls) before it sleeps (`--poll-us`). The next packet of an
+    /// exchange usually follows within tens of microseconds: catching it awake saved a quarter
+    /// of the latency at 1 connection on the bench machine. Zero sleeps at once (the least CPU
+    /// when traffic is sparse).
     public var pollBeforeSleep: Duration = .microseconds(50)
     /// Address to listen on; loopback unless said otherwise.
     public var listenHost = "127.0.0.1"
