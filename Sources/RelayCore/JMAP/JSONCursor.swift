@@ -19,6 +19,11 @@ struct JSONCursor {
 
     /// Calls `body` for each member of an object, positioned at its value; `body` must consume it.
     mutating func eachMember(_ body: (inout JSONCursor, String) -> Bool) -> Bool {
+        members(readingKeys: true) { c, key in body(&c, key ?? "") }
+    }
+
+    /// Walks an object's members; keys are built only when `readingKeys` (skipped otherwise).
+    private mutating func members(readingKeys: Bool, _ body: (inout JSONCursor, String?) -> Bool) -> Bool {
         ws()
         guard i < b.count, b[i] == UInt8(ascii: "{"), depth < 256 else { return false }
         i += 1
@@ -28,7 +33,13 @@ struct JSONCursor {
         if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return true }
         while true {
             ws()
-            guard let key = string() else { return false }
+            var key: String?
+            if readingKeys {
+                guard let k = string() else { return false }
+                key = k
+            } else {
+                guard skipString() else { return false }
+            }
             ws()
             guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
             i += 1
@@ -97,34 +108,12 @@ struct JSONCursor {
         return false
     }
 
-    /// Skips an object, its keys unread.
-    private mutating func skipObject() -> Bool {
-        guard depth < 256 else { return false }
-        i += 1
-        depth += 1
-        defer { depth -= 1 }
-        ws()
-        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return true }
-        while true {
-            guard skipString() else { return false }
-            ws()
-            guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
-            i += 1
-            guard skipValue() else { return false }
-            ws()
-            guard i < b.count else { return false }
-            if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "}") { i += 1; return true }
-            return false
-        }
-    }
-
     /// Skips one value of any kind.
     mutating func skipValue() -> Bool {
         ws()
         guard i < b.count else { return false }
         switch b[i] {
-        case UInt8(ascii: "{"): return skipObject()
+        case UInt8(ascii: "{"): return members(readingKeys: false) { c, _ in c.skipValue() }
         case UInt8(ascii: "["): return eachElement { c in c.skipValue() }
         case UInt8(ascii: "\""): return skipString()
         default:
