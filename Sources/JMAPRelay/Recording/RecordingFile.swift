@@ -107,11 +107,7 @@ public final class RecordingFile: Sendable {
         pending.withLock { $0.append(contentsOf: line) }
         while writing.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             while true {
-                let batch = pending.withLock { p -> [UInt8] in
-                    var taken: [UInt8] = []
-                    swap(&taken, &p)
-                    return taken
-                }
+                let batch = takePending()
                 if batch.isEmpty { break }
                 do {
                     try handle.write(contentsOf: batch)
@@ -124,6 +120,15 @@ public final class RecordingFile: Sendable {
             writing.store(false, ordering: .releasing)
             // A line queued after the last look but before the release is ours to write.
             if pending.withLock({ $0.isEmpty }) { return }
+        }
+    }
+
+    /// The queued lines, leaving the queue empty.
+    private func takePending() -> [UInt8] {
+        pending.withLock { p in
+            var taken: [UInt8] = []
+            swap(&taken, &p)
+            return taken
         }
     }
 
@@ -155,11 +160,7 @@ public final class RecordingFile: Sendable {
     public func close() {
         writers.closeAndWait()
         // No writer is left: whatever is still queued goes out now.
-        let rest = pending.withLock { p -> [UInt8] in
-            var taken: [UInt8] = []
-            swap(&taken, &p)
-            return taken
-        }
+        let rest = takePending()
         if !rest.isEmpty { try? handle.write(contentsOf: rest) }
         try? handle.synchronize()
         try? handle.close()

@@ -46,7 +46,7 @@ public final class PushReplayUpstream: Upstream, Sendable {
                 "Sec-WebSocket-Accept": WebSocketHandshake.acceptValue(forKey: key),
             ])
             replay.markServed(request)
-            if h.headers.tokens(for: "sec-websocket-protocol").contains("jmap") { head.headers.add("Sec-WebSocket-Protocol", "jmap") }
+            if h.headers.hasToken("jmap", for: "sec-websocket-protocol") { head.headers.add("Sec-WebSocket-Protocol", "jmap") }
             return UpstreamResponse(head: head, body: BufferedBody.empty(), upgraded: ReplayWebSocket(replay: replay, hub: hub),
                                     replayed: true)
         }

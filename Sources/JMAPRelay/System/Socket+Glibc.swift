@@ -412,4 +412,6 @@ public enum ProcessSignals {
 extension Duration {
     var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
     var microseconds: Int { Int(components.seconds) * 1_000_000 + Int(components.attoseconds / 1_000_000_000_000) }
+    /// Nanoseconds, negative durations as zero.
+    var nanoseconds: UInt64 { UInt64(max(0, components.seconds)) * 1_000_000_000 &+ UInt64(max(0, components.attoseconds / 1_000_000_000)) }
 }

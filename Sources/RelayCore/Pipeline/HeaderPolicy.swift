@@ -1,8 +1,8 @@
 /// Which headers cross the relay: hop-by-hop headers stay on their hop (RFC 9110 §7.6.1),
 /// framing is redone by the codec, `Host` becomes the upstream's.
 public enum HeaderPolicy {
-    /// Headers that never cross a proxy, lowercased.
-    static let hopByHop: Set<String> = [
+    /// Headers that never cross a proxy (compared ignoring case, so no name is lowercased).
+    static let hopByHop = [
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te",
         "trailer", "transfer-encoding", "upgrade",
     ]
@@ -72,16 +72,8 @@ public enum HeaderPolicy {
     /// Whether a field stays on its hop: a standard hop-by-hop name, or one the `Connection`
     /// header of `connectionOf` lists.
     private static func isHopByHop(_ name: String, connectionOf headers: HTTPHeaders?) -> Bool {
-        switch name.utf8.count {
-        case 2, 7, 10, 16, 17, 18, 19:
-            if hopByHopNames.contains(where: { HTTPHeaders.equalsIgnoringCase(name, $0) }) { return true }
-        default: break
-        }
-        return headers?.hasToken(name, for: "connection") ?? false
+        hopByHop.contains { HTTPHeaders.equalsIgnoringCase(name, $0) } || (headers?.hasToken(name, for: "connection") ?? false)
     }
-
-    /// `hopByHop` as a list (compared ignoring case, without lowercasing each name).
-    private static let hopByHopNames = Array(hopByHop)
 
     /// Keeps only the content codings the relay can decode (gzip, deflate, identity), so that
     /// a body it must read is never in a coding it cannot undo.
