@@ -45,6 +45,8 @@ enum HelpText {
           --poll-us <n>           Microseconds a busy event loop keeps polling before it
                                   sleeps: lower latency for a little CPU; 0 to sleep at once.
                                   (default: 50)
+          --loops <n>             Event loops (threads serving connections). (default: one
+                                  per core)
           --auth-env <name>       Add an Authorization header from this environment variable
                                   to requests that carry none: 'Bearer …' or 'Basic …' as is,
                                   'user:password' as Basic, anything else as a Bearer token.
@@ -127,6 +129,7 @@ enum HelpText {
           --io <model>            epoll or threads. (default: epoll)
           --poll-us <n>           Microseconds a busy event loop polls before it sleeps.
                                   (default: 50)
+          --loops <n>             Event loops. (default: one per core)
         \(faultAndLintOptions)
           -h, --help              Show help information.
 

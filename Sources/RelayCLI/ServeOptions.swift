@@ -14,6 +14,7 @@ struct CommonOptions: Equatable {
     var lintIgnore: [String] = []
     var ioModel: RelayConfiguration.IOModel = .eventLoop
     var pollMicroseconds = 50
+    var loops: Int?
 
     /// Consumes `name` if it is a common option; false when it is not one.
     mutating func read(_ name: String, inline: String?, from r: inout ArgumentReader) throws -> Bool {
@@ -34,6 +35,8 @@ struct CommonOptions: Equatable {
             ioModel = m
         case "--poll-us":
             pollMicroseconds = try Self.parseInt(try r.value(for: name, inline: inline), name: name, command: r.command, min: 0)
+        case "--loops":
+            loops = try Self.parseInt(try r.value(for: name, inline: inline), name: name, command: r.command, min: 1)
         case "--max-body-size":
             maxBodyBytes = try Self.parseInt(try r.value(for: name, inline: inline), name: name, command: r.command, min: 1)
         case "--fault":
@@ -80,6 +83,7 @@ struct CommonOptions: Equatable {
         c.trace = trace
         c.ioModel = ioModel
         c.pollBeforeSleep = .microseconds(pollMicroseconds)
+        c.eventLoopCount = loops
         c.maxRequestBodyBytes = maxBodyBytes
         c.faults = faults
         c.faultSeed = seed ?? 0

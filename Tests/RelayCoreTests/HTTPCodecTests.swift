@@ -185,6 +185,30 @@ private func parseRequests(_ text: String, step: Int = .max, limits: HTTPParserL
     @Test func garbageIsAnError() {
         #expect(throws: HTTPParseError.self) { _ = try parse("SSH-2.0-OpenSSH\r\n\r\n") }
     }
+
+    /// A bad field line is named in the error: the whole name up to its colon, or the line.
+    @Test(arguments: [
+        ("X-A b: 1", "invalid character in field name 'X-A b'"),
+        ("X(y): 1", "invalid character in field name 'X(y)'"),
+        ("NoColonHere", "no colon in 'NoColonHere'"),
+        ("No colon here", "no colon in 'No colon here'"),
+        (": 1", "empty field name"),
+    ])
+    func badFieldLinesAreNamed(_ c: (String, String)) {
+        #expect(throws: HTTPParseError.badHeader(c.1)) { _ = try parseRequests("GET / HTTP/1.1\r\nHost: a\r\n\(c.0)\r\n\r\n") }
+    }
+
+    @Test func valuesAreTrimmedAndMayBeEmpty() throws {
+        let reqs = try parseRequests("GET / HTTP/1.1\r\nX-A:  \t one two \t\r\nX-B:\r\nX-C:x\r\n\r\n")
+        #expect(reqs[0].0.headers.fields.map(\.value) == ["one two", "", "x"])
+    }
+
+    @Test func caseInsensitivePrefix() {
+        #expect("Text/Event-Stream; charset=utf-8".hasPrefixIgnoringASCIICase("text/event-stream"))
+        #expect(!"text/event".hasPrefixIgnoringASCIICase("text/event-stream"))
+        #expect(!"application/json".hasPrefixIgnoringASCIICase("text/event-stream"))
+        #expect("".hasPrefixIgnoringASCIICase(""))
+    }
 }
 
 @Suite struct HTTPSerializerTests {
@@ -202,5 +226,16 @@ private func parseRequests(_ text: String, step: Int = .max, limits: HTTPParserL
         #expect(reqs[0].0.target == "/jmap/api/?a=1")
         #expect(reqs[0].1 == Array("abc".utf8))
         #expect(reqs[0].2["x-t"] == "1")
+    }
+
+    /// Field by field, with a length written as digits straight into the buffer.
+    @Test(arguments: [0, 7, 10, 1234, 1 << 20, Int.max])
+    func writesAHeadPieceByPiece(_ length: Int) throws {
+        var out: [UInt8] = []
+        HTTPSerializer.writeStatusLine(HTTPResponseHead(status: 201, version: .http10), version: .http11, into: &out)
+        HTTPSerializer.writeField("X-A", "1", into: &out)
+        HTTPSerializer.writeContentLength(length, into: &out)
+        HTTPSerializer.endHead(into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "HTTP/1.1 201 Created\r\nX-A: 1\r\nContent-Length: \(length)\r\n\r\n")
     }
 }

@@ -13,7 +13,7 @@ extension Pipeline {
     /// Decides the faults for an exchange and does what must happen before the upstream is
     /// asked: delays, made-up answers, refusals for limits, taking failed calls out of the batch.
     /// `body` is replaced when the request going up changes.
-    func planFaults(_ draft: inout ExchangeDraft, head: HTTPRequestHead, body: inout any BodySource) -> FaultOutcome {
+    func planFaults(_ draft: ExchangeDraft, head: HTTPRequestHead, body: inout any BodySource) -> FaultOutcome {
         var plan = FaultPlan()
         // Method names and call ids come from the trace's scan; the request is parsed whole
         // only when a rule needs account ids or rewrites calls.
@@ -83,7 +83,7 @@ extension Pipeline {
             }
         }
 
-        if let refusal = enforceStanding(&draft, plan: &plan, standing: standing, limits: limits, splitBefore: &splitBefore) {
+        if let refusal = enforceStanding(draft, plan: &plan, standing: standing, limits: limits, splitBefore: &splitBefore) {
             return .reply(.response(refusal))
         }
         guard let batch = plan.batch, var working else { return .proceed(plan) }
@@ -110,7 +110,7 @@ extension Pipeline {
 
     /// Dropped capabilities and lowered (or, under `--limits strict`, advertised) limits: a
     /// refusal for the client, or `requestTooLarge` for the calls over a limit.
-    private func enforceStanding(_ draft: inout ExchangeDraft, plan: inout FaultPlan, standing: [FaultRule],
+    private func enforceStanding(_ draft: ExchangeDraft, plan: inout FaultPlan, standing: [FaultRule],
                                  limits: [String: Int], splitBefore: inout Set<Int>) -> RelayResponse? {
         func blame(_ limit: String?) {
             let rule = standing.first { r in

@@ -1,8 +1,10 @@
 import RelayCore
 
 /// What the pipeline learns about an exchange while handling it; completed into an `Exchange`
-/// and a `TraceRecord` once the response has been written.
-struct ExchangeDraft: Sendable {
+/// and a `TraceRecord` once the response has been written. A reference: the exchange passes
+/// it along (prepare, the upstream, complete, the write's completion) without copying its
+/// two dozen fields at each step. One step at a time owns it, so it needs no lock.
+final class ExchangeDraft: @unchecked Sendable {
     var seq: Int
     var request: HTTPRequestHead
     var arrivalNanos: UInt64
@@ -36,13 +38,13 @@ struct ExchangeDraft: Sendable {
         self.startMs = startMs
     }
 
-    mutating func noteRequest(_ s: JMAPRequestSummary?) {
+    func noteRequest(_ s: JMAPRequestSummary?) {
         guard let s else { return }
         jmapMethods = s.methodNames
         callIds = s.callIds
     }
 
-    mutating func noteResponse(_ s: JMAPResponseSummary?) {
+    func noteResponse(_ s: JMAPResponseSummary?) {
         guard let s else { return }
         notCreated = s.notCreated
         notUpdated = s.notUpdated
@@ -95,7 +97,7 @@ extension Pipeline {
     func finish(_ draft: ExchangeDraft, _ response: RelayResponse) -> RelayReply { finish(draft, .response(response)) }
 
     private func complete(_ draft: ExchangeDraft, response: HTTPResponseHead?, bytesSent: Int, error: String?) {
-        var d = draft
+        let d = draft
         d.error = error
         let duration = MonotonicClock.ms(from: draft.arrivalNanos)
         if let recorder = config.recorder, !d.replayed, let req = d.upstreamRequest, var res = d.upstreamResponse {

@@ -10,16 +10,24 @@ enum Prepared: Sendable {
 
 /// A request ready to go upstream, with what `Pipeline.complete` needs to answer the client.
 /// Whoever runs the I/O (a connection's thread or an event loop) sends `request` and hands
-/// the outcome back; the pipeline does not know which.
-struct ForwardPlan: Sendable {
+/// the outcome back; the pipeline does not know which. A reference, handed from step to step
+/// (one owner at a time), so the loop's connections pass it on without copying it.
+final class ForwardPlan: @unchecked Sendable {
     /// The exchange so far.
-    var draft: ExchangeDraft
-    /// The request as it goes upstream.
+    let draft: ExchangeDraft
+    /// The request as it goes upstream (its body is replaced by a fresh copy when sent).
     var request: UpstreamRequest
     /// Whether the client asked to switch protocols.
-    var upgrading: Bool
+    let upgrading: Bool
     /// Faults that act on the answer.
-    var faultPlan: FaultPlan
+    let faultPlan: FaultPlan
+
+    init(draft: ExchangeDraft, request: UpstreamRequest, upgrading: Bool, faultPlan: FaultPlan) {
+        self.draft = draft
+        self.request = request
+        self.upgrading = upgrading
+        self.faultPlan = faultPlan
+    }
 
     /// Whether the answer may be a stream that never ends or a tunnel, which only a
     /// thread of its own can serve.

@@ -60,12 +60,12 @@ final class Pipeline: Sendable {
     func prepare(_ request: IncomingRequest) -> Prepared {
         let head = request.head
         let seq = nextSeq()
-        var draft = ExchangeDraft(seq: seq, request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
+        let draft = ExchangeDraft(seq: seq, request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
 
         if head.target.hasPrefix(PushSubscriptionURLs.callbackPrefix) {
             // Open to the server (which may not be on loopback): only issued tokens forward.
             draft.kind = .pushCallback
-            let response = webhookResponse(request, draft: &draft)
+            let response = webhookResponse(request, draft: draft)
             return .reply(finish(draft, response))
         }
         if head.target == "/_relay" || head.target.hasPrefix("/_relay/") {
@@ -122,19 +122,19 @@ final class Pipeline: Sendable {
 
         var plan = FaultPlan()
         if !faults.isIdle {
-            switch planFaults(&draft, head: head, body: &body) {
+            switch planFaults(draft, head: head, body: &body) {
             case .reply(let reply): return .reply(finish(draft, reply))
             case .proceed(let p): plan = p
             }
             if plan.answerLocally {
                 if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() }
                 // The answer first: it fills the draft's response, which `finish` then takes.
-                let answer = localAnswer(plan, draft: &draft)
+                let answer = localAnswer(plan, draft: draft)
                 return .reply(finish(draft, answer))
             }
         }
 
-        if draft.kind == .api, let bytes = draft.upstreamRequestBody, let rewritten = rewritingCallbackURLs(bytes, draft: &draft) {
+        if draft.kind == .api, let bytes = draft.upstreamRequestBody, let rewritten = rewritingCallbackURLs(bytes, draft: draft) {
             draft.upstreamRequestBody = rewritten
             body = BufferedBody(rewritten)
         }
@@ -153,7 +153,7 @@ final class Pipeline: Sendable {
     /// Everything after the upstream answered (or failed): the client's response, with the
     /// bookkeeping that runs once it is written.
     func complete(_ forward: ForwardPlan, _ result: Result<UpstreamResponse, any Error>) -> RelayReply {
-        var draft = forward.draft
+        let draft = forward.draft
         let plan = forward.faultPlan
         // The upstream has answered (or failed): a maxConcurrentRequests slot is free again.
         defer { if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() } }
@@ -175,7 +175,7 @@ final class Pipeline: Sendable {
         draft.replayed = upstreamResponse.replayed
         if plan.responseDelayMs > 0 { Thread.sleep(forTimeInterval: Double(plan.responseDelayMs) / 1000) }
         var response = respond(
-            upstreamResponse, draft: &draft, upstreamHead: forward.request.head, upgrading: forward.upgrading, plan: plan)
+            upstreamResponse, draft: draft, upstreamHead: forward.request.head, upgrading: forward.upgrading, plan: plan)
         response.truncateAfter = plan.truncateAfter
         response.bytesPerSecond = plan.bytesPerSecond
         return finish(draft, response)
@@ -183,12 +183,13 @@ final class Pipeline: Sendable {
 
     /// Turns the upstream's response into the client's: rewrites sessions and redirects,
     /// reads API answers for the trace, streams everything else.
-    private func respond(_ up: UpstreamResponse, draft: inout ExchangeDraft, upstreamHead: HTTPRequestHead, upgrading: Bool,
+    private func respond(_ up: UpstreamResponse, draft: ExchangeDraft, upstreamHead: HTTPRequestHead, upgrading: Bool,
                          plan: FaultPlan) -> RelayResponse
     {
         var head = up.head
         head.headers = HeaderPolicy.clientResponseHeaders(up.head.headers, upgrading: upgrading && up.head.status == 101)
-        let requestURL = (draft.origin?.httpBase ?? "") + upstreamHead.target
+        // Only a redirect or a session needs the URL the request went to.
+        var requestURL: String { (draft.origin?.httpBase ?? "") + upstreamHead.target }
         if (300..<400).contains(head.status), let loc = head.headers["location"] {
             head.headers.set(
                 "Location", routing.rewriteLocation(loc, requestURL: requestURL, rewriter: rewriter, isSession: draft.kind == .session))
@@ -205,13 +206,13 @@ final class Pipeline: Sendable {
             return r
         }
         if Self.isEventStreamRequest(draft.request, kind: draft.kind), head.status == 200,
-            draft.kind == .eventSource || head.headers["content-type"]?.lowercased().hasPrefix("text/event-stream") == true
+            draft.kind == .eventSource || head.headers["content-type"]?.hasPrefixIgnoringASCIICase("text/event-stream") == true
         {
             return eventStreamResponse(up, head: head, draft: draft)
         }
         switch draft.kind {
         case .session where head.status == 200:
-            return sessionResponse(up, head: head, draft: &draft, sessionURL: requestURL)
+            return sessionResponse(up, head: head, draft: draft, sessionURL: requestURL)
         case .other where Self.mayBeSession(draft.request, head, up.body):
             // A client may fetch the session URL directly; recognise the session by its content.
             let buffered = BodyBuffer.read(up.body, limit: 1 << 20)
@@ -222,7 +223,7 @@ final class Pipeline: Sendable {
             draft.kind = .session
             routing.addSessionPath(String(draft.request.path))
             return sessionResponse(
-                UpstreamResponse(head: up.head, body: BufferedBody(bytes)), head: head, draft: &draft, sessionURL: requestURL)
+                UpstreamResponse(head: up.head, body: BufferedBody(bytes)), head: head, draft: draft, sessionURL: requestURL)
         case .api:
             let buffered = BodyBuffer.read(up.body, limit: config.maxBufferedBodyBytes)
             if let bytes = buffered.complete {
@@ -256,7 +257,7 @@ final class Pipeline: Sendable {
     }
 
     /// The answer to an API request none of whose calls went upstream.
-    private func localAnswer(_ plan: FaultPlan, draft: inout ExchangeDraft) -> RelayResponse {
+    private func localAnswer(_ plan: FaultPlan, draft: ExchangeDraft) -> RelayResponse {
         let bytes = applyResponseFaults(plan, upstreamBody: nil) ?? []
         draft.responseBody = bytes
         draft.noteResponse(JMAPScanner.scanResponse(bytes))
@@ -276,7 +277,7 @@ final class Pipeline: Sendable {
     }
 
     /// Reads, rewrites and re-serialises a session object so its URLs point at the relay.
-    private func sessionResponse(_ up: UpstreamResponse, head: HTTPResponseHead, draft: inout ExchangeDraft, sessionURL: String)
+    private func sessionResponse(_ up: UpstreamResponse, head: HTTPResponseHead, draft: ExchangeDraft, sessionURL: String)
         -> RelayResponse
     {
         var head = head

@@ -5,17 +5,18 @@ extension EventLoop {
     /// answer goes to `client.upstreamAnswered`. A connection that cannot be started sends
     /// the exchange to a thread, which reports the failure the way the thread model does.
     func forward(_ plan: ForwardPlan, for client: LoopConnection, mayRetry: Bool) {
-        var plan = plan
         let bodyBytes = (try? plan.request.body.readAll()) ?? []
         // A fresh copy: a retry or a thread may send it again.
         plan.request.body = BufferedBody(bodyBytes)
-        var head = plan.request.head
-        if !bodyBytes.isEmpty || head.method == "POST" || head.method == "PUT" || head.method == "PATCH" {
-            head.headers.add("Content-Length", String(bodyBytes.count))
-        }
+        let head = plan.request.head
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512 + bodyBytes.count)
-        HTTPSerializer.write(head, into: &bytes)
+        HTTPSerializer.writeRequestLine(head, into: &bytes)
+        for f in head.headers.fields { HTTPSerializer.writeField(f.name, f.value, into: &bytes) }
+        if !bodyBytes.isEmpty || head.method == "POST" || head.method == "PUT" || head.method == "PATCH" {
+            HTTPSerializer.writeContentLength(bodyBytes.count, into: &bytes)
+        }
+        HTTPSerializer.endHead(into: &bytes)
         bytes.append(contentsOf: bodyBytes)
 
         let origin = plan.request.origin

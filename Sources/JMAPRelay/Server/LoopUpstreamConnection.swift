@@ -194,7 +194,7 @@ final class LoopUpstreamConnection: LoopHandler {
 
     /// Whether the answer can be read whole on the loop.
     private func fitsLoop(_ h: HTTPResponseHead) -> Bool {
-        guard h.status != 101, h.headers["content-type"]?.lowercased().hasPrefix("text/event-stream") != true else { return false }
+        guard h.status != 101, h.headers["content-type"]?.hasPrefixIgnoringASCIICase("text/event-stream") != true else { return false }
         switch parser.framing {
         case .none, .chunked: return true
         case .length(let n): return n <= EventLoop.maxBufferedBody

@@ -25,40 +25,42 @@ struct ResponseWriter {
     }
 
     /// Sets the framing headers and serializes the head (the event loop uses it as well).
+    /// The head is written as it is decided: the fields kept, then the framing ones.
     func frame(_ response: RelayResponse) -> Framing {
-        var head = response.head
+        let head = response.head
         let status = head.status
         let bodyless = request?.method == "HEAD" || (100..<200).contains(status) || status == 204 || status == 304
         var chunked = false
         var keep = keepAlive && response.upgraded == nil
-        // One pass drops the framing fields the writer sets itself.
+        let knownLength = response.body.knownLength
+        var out: [UInt8] = []
+        out.reserveCapacity(1024 + min(knownLength ?? 0, 256 * 1024))
+        HTTPSerializer.writeStatusLine(head, version: .http11, into: &out)
+        // The framing fields the writer sets itself are dropped as the fields are written.
         let dropLength = response.upgraded != nil || !bodyless || status == 204 || (100..<200).contains(status)
         let dropConnection = response.upgraded == nil
-        var fields = head.headers.fields.filter { f in
+        for f in head.headers.fields {
             switch f.name.utf8.count {
-            case 17: return !HTTPHeaders.equalsIgnoringCase(f.name, "transfer-encoding")
-            case 14: return !(dropLength && HTTPHeaders.equalsIgnoringCase(f.name, "content-length"))
-            case 10: return !(dropConnection && HTTPHeaders.equalsIgnoringCase(f.name, "connection"))
-            default: return true
+            case 17: if HTTPHeaders.equalsIgnoringCase(f.name, "transfer-encoding") { continue }
+            case 14: if dropLength, HTTPHeaders.equalsIgnoringCase(f.name, "content-length") { continue }
+            case 10: if dropConnection, HTTPHeaders.equalsIgnoringCase(f.name, "connection") { continue }
+            default: break
             }
+            HTTPSerializer.writeField(f.name, f.value, into: &out)
         }
         if response.upgraded == nil, !bodyless {
-            if let n = response.body.knownLength {
-                fields.append(HTTPField(name: "Content-Length", value: String(n)))
+            if let n = knownLength {
+                HTTPSerializer.writeContentLength(n, into: &out)
             } else if request?.version == .http10 || request == nil {
                 keep = false
             } else {
-                fields.append(HTTPField(name: "Transfer-Encoding", value: "chunked"))
+                HTTPSerializer.writeField("Transfer-Encoding", "chunked", into: &out)
                 chunked = true
             }
         }
         if response.truncateAfter != nil { keep = false }
-        if response.upgraded == nil, !keep { fields.append(HTTPField(name: "Connection", value: "close")) }
-        head.headers = HTTPHeaders(fields)
-        head.version = .http11
-        var out: [UInt8] = []
-        out.reserveCapacity(1024 + min(response.body.knownLength ?? 0, 256 * 1024))
-        HTTPSerializer.write(head, into: &out)
+        if response.upgraded == nil, !keep { HTTPSerializer.writeField("Connection", "close", into: &out) }
+        HTTPSerializer.endHead(into: &out)
         return Framing(bytes: out, chunked: chunked, keepAlive: keep, bodyless: bodyless)
     }
 

@@ -10,7 +10,7 @@ extension Pipeline {
 
     /// A `PushSubscription/set` body with each new subscription's `url` replaced by a relay
     /// callback URL; nil when the body creates none.
-    func rewritingCallbackURLs(_ body: [UInt8], draft: inout ExchangeDraft) -> [UInt8]? {
+    func rewritingCallbackURLs(_ body: [UInt8], draft: ExchangeDraft) -> [UInt8]? {
         guard draft.jmapMethods.contains("PushSubscription/set") else { return nil }
         let base = pushCallbackBase
         let rewritten = PushSubscriptionURLs.rewrite(body) { url in
@@ -30,7 +30,7 @@ extension Pipeline {
     /// A push the server POSTed to a relay callback URL: forwarded unchanged (body and the
     /// push's headers) to the client's URL the token stands for, traced and recorded. Unknown
     /// tokens get 404 and nothing is sent anywhere.
-    func webhookResponse(_ request: IncomingRequest, draft: inout ExchangeDraft) -> RelayResponse {
+    func webhookResponse(_ request: IncomingRequest, draft: ExchangeDraft) -> RelayResponse {
         let head = request.head
         let token = String(head.path.dropFirst(PushSubscriptionURLs.callbackPrefix.count))
         guard head.method == "POST", !token.isEmpty, !token.contains("/"), let url = webhooks.url(for: token) else {

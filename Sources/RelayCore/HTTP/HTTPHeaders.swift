@@ -150,6 +150,20 @@ extension String {
     }
 }
 
+extension String {
+    /// Whether the string starts with `prefix` (ASCII, lower case) ignoring ASCII case
+    /// (`Text/Event-Stream; charset=utf-8` starts with `text/event-stream`). No allocation.
+    public func hasPrefixIgnoringASCIICase(_ prefix: StaticString) -> Bool {
+        var s = self
+        return s.withUTF8 { h in
+            let p = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            guard p.count <= h.count else { return false }
+            for k in 0..<p.count where (h[k] | (h[k] &- 0x41 < 26 ? 0x20 : 0)) != p[k] { return false }
+            return true
+        }
+    }
+}
+
 extension StringProtocol {
     /// The string without leading and trailing spaces and tabs.
     public func trimmingASCIIWhitespace() -> String {

@@ -92,30 +92,40 @@ struct HTTPMessageParser: Sendable {
             return nil
         }
         if end - start > limits.maxHeadBytes { throw headTooLarge() }
-        var lines: [ArraySlice<UInt8>] = []
-        var lineStart = start
-        var i = start
-        while i < end {
-            if buffer[i] == 0x0D {
-                guard i + 1 < end + 2, buffer[i + 1] == 0x0A else { throw .bareLineFeed }
-                lines.append(buffer[lineStart..<i])
+        let headStart = start
+        let maxFields = limits.maxHeaderCount
+        // One pass over the head's bytes: each line is parsed as its CRLF is found, with no
+        // list of lines in between and no slice of the buffer kept.
+        let (startLine, fields) = try buffer.withUnsafeBufferPointer { b throws(HTTPParseError) -> (String, [HTTPField]) in
+            var startLine: String?
+            var fields: [HTTPField] = []
+            var lineStart = headStart
+            var i = headStart
+            while i <= end {
+                if i < end {
+                    if b[i] == 0x0A { throw .bareLineFeed }
+                    if b[i] != 0x0D {
+                        i += 1
+                        continue
+                    }
+                    guard b[i + 1] == 0x0A else { throw .bareLineFeed }
+                }
+                let line = UnsafeBufferPointer(rebasing: b[lineStart..<i])
+                if startLine == nil {
+                    startLine = String(decoding: line, as: UTF8.self)
+                    fields.reserveCapacity(16)
+                } else {
+                    if fields.count == maxFields { throw .tooManyHeaders(limit: maxFields) }
+                    fields.append(try Self.parseField(line))
+                }
                 i += 2
                 lineStart = i
-            } else if buffer[i] == 0x0A {
-                throw .bareLineFeed
-            } else {
-                i += 1
             }
+            return (startLine ?? "", fields)
         }
-        lines.append(buffer[lineStart..<end])
         start = end + 4
         headScanned = 0
-        guard let first = lines.first else { throw .badStartLine("empty") }
-        if lines.count - 1 > limits.maxHeaderCount { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
-        var fields: [HTTPField] = []
-        fields.reserveCapacity(lines.count - 1)
-        for line in lines.dropFirst() { fields.append(try Self.parseField(line)) }
-        return (String(decoding: first, as: UTF8.self), fields)
+        return (startLine, fields)
     }
 
     /// The error for a head over the limit: 414 when its start line alone is (RFC 9112 §3),
@@ -147,21 +157,31 @@ struct HTTPMessageParser: Sendable {
     }
 
     static func parseField(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPField {
+        try line.withUnsafeBufferPointer { b throws(HTTPParseError) in try parseField(b) }
+    }
+
+    /// One `name: value` line, without its CRLF.
+    static func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> HTTPField {
         guard let first = line.first else { throw .badHeader("empty line") }
         if first == 0x20 || first == 0x09 { throw .badHeader("obsolete line folding") }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-            throw .badHeader("no colon in '\(String(decoding: line.prefix(40), as: UTF8.self))'")
+        var colon = 0
+        while colon < line.count, line[colon] != UInt8(ascii: ":") {
+            guard isTokenChar(line[colon]) else {
+                guard let end = line[colon...].firstIndex(of: UInt8(ascii: ":")) else {
+                    throw .badHeader("no colon in '\(String(decoding: line.prefix(40), as: UTF8.self))'")
+                }
+                throw .badHeader("invalid character in field name '\(String(decoding: line[..<end].prefix(40), as: UTF8.self))'")
+            }
+            colon += 1
         }
-        let name = line[line.startIndex..<colon]
-        if name.isEmpty { throw .badHeader("empty field name") }
-        for c in name where !isTokenChar(c) {
-            throw .badHeader("invalid character in field name '\(String(decoding: name.prefix(40), as: UTF8.self))'")
-        }
-        var vs = line.index(after: colon)
-        var ve = line.endIndex
+        guard colon < line.count else { throw .badHeader("no colon in '\(String(decoding: line.prefix(40), as: UTF8.self))'") }
+        if colon == 0 { throw .badHeader("empty field name") }
+        let name = UnsafeBufferPointer(rebasing: line[0..<colon])
+        var vs = colon + 1
+        var ve = line.count
         while vs < ve, line[vs] == 0x20 || line[vs] == 0x09 { vs += 1 }
         while ve > vs, line[ve - 1] == 0x20 || line[ve - 1] == 0x09 { ve -= 1 }
-        let value = line[vs..<ve]
+        let value = UnsafeBufferPointer(rebasing: line[vs..<ve])
         for c in value where (c < 0x20 && c != 0x09) || c == 0x7F {
             throw .badHeader("control character in value of '\(String(decoding: name, as: UTF8.self))'")
         }

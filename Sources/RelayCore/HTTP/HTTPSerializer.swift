@@ -3,24 +3,75 @@
 public enum HTTPSerializer {
     /// Appends a request head (`METHOD target HTTP/1.1`, headers, blank line).
     public static func write(_ head: HTTPRequestHead, into out: inout [UInt8]) {
+        writeRequestLine(head, into: &out)
+        writeFields(head.headers, into: &out)
+        endHead(into: &out)
+    }
+
+    /// Appends a response head (`HTTP/1.1 200 OK`, headers, blank line).
+    public static func write(_ head: HTTPResponseHead, into out: inout [UInt8]) {
+        writeStatusLine(head, into: &out)
+        writeFields(head.headers, into: &out)
+        endHead(into: &out)
+    }
+
+    /// Appends `METHOD target HTTP/x.y` and its CRLF; fields and `endHead` follow. For a
+    /// writer that adds or skips fields as it goes, without building another header list.
+    public static func writeRequestLine(_ head: HTTPRequestHead, into out: inout [UInt8]) {
         out.append(contentsOf: head.method.utf8)
         out.append(0x20)
         out.append(contentsOf: head.target.utf8)
         out.append(0x20)
         writeVersion(head.version, into: &out)
         appendCRLF(&out)
-        writeFields(head.headers, into: &out)
     }
 
-    /// Appends a response head (`HTTP/1.1 200 OK`, headers, blank line).
-    public static func write(_ head: HTTPResponseHead, into out: inout [UInt8]) {
-        writeVersion(head.version, into: &out)
+    /// Appends `HTTP/x.y status reason` (the version given, else the head's) and its CRLF.
+    public static func writeStatusLine(_ head: HTTPResponseHead, version: HTTPVersion? = nil, into out: inout [UInt8]) {
+        writeVersion(version ?? head.version, into: &out)
         out.append(0x20)
-        out.append(contentsOf: String(head.status).utf8)
+        writeDecimal(head.status, into: &out)
         out.append(0x20)
         out.append(contentsOf: head.reason.utf8)
         appendCRLF(&out)
-        writeFields(head.headers, into: &out)
+    }
+
+    /// Appends one `name: value` line.
+    @inline(__always)
+    public static func writeField(_ name: String, _ value: String, into out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: ":"))
+        out.append(0x20)
+        out.append(contentsOf: value.utf8)
+        appendCRLF(&out)
+    }
+
+    /// Appends `Content-Length: n`.
+    public static func writeContentLength(_ n: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: "Content-Length: ".utf8)
+        writeDecimal(n, into: &out)
+        appendCRLF(&out)
+    }
+
+    /// Appends the blank line that ends a head.
+    public static func endHead(into out: inout [UInt8]) { appendCRLF(&out) }
+
+    /// Appends a non-negative number in decimal, without making a String.
+    static func writeDecimal(_ n: Int, into out: inout [UInt8]) {
+        guard n > 0 else { return out.append(0x30) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var v = n
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 {
+                d[19 - count] = UInt8(0x30 + v % 10)
+                v /= 10
+                count += 1
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
+        }
     }
 
     /// Appends the size line of a chunk of `count` bytes (nothing for 0: use `writeLastChunk`).
@@ -37,6 +88,7 @@ public enum HTTPSerializer {
         out.append(0x30)
         appendCRLF(&out)
         writeFields(trailers, into: &out)
+        endHead(into: &out)
     }
 
     @inline(__always)
@@ -53,13 +105,6 @@ public enum HTTPSerializer {
     }
 
     private static func writeFields(_ headers: HTTPHeaders, into out: inout [UInt8]) {
-        for f in headers.fields {
-            out.append(contentsOf: f.name.utf8)
-            out.append(UInt8(ascii: ":"))
-            out.append(0x20)
-            out.append(contentsOf: f.value.utf8)
-            appendCRLF(&out)
-        }
-        appendCRLF(&out)
+        for f in headers.fields { writeField(f.name, f.value, into: &out) }
     }
 }

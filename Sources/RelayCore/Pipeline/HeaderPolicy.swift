@@ -6,6 +6,8 @@ public enum HeaderPolicy {
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te",
         "trailer", "transfer-encoding", "upgrade",
     ]
+    /// Bit n set when a hop-by-hop name has n bytes: most names are told apart by length alone.
+    private static let hopByHopLengths: UInt64 = hopByHop.reduce(0) { $0 | 1 << $1.utf8.count }
 
     /// The request headers to send upstream.
     /// - Parameters:
@@ -72,7 +74,10 @@ public enum HeaderPolicy {
     /// Whether a field stays on its hop: a standard hop-by-hop name, or one the `Connection`
     /// header of `connectionOf` lists.
     private static func isHopByHop(_ name: String, connectionOf headers: HTTPHeaders?) -> Bool {
-        hopByHop.contains { HTTPHeaders.equalsIgnoringCase(name, $0) } || (headers?.hasToken(name, for: "connection") ?? false)
+        if let headers, headers.hasToken(name, for: "connection") { return true }
+        let n = name.utf8.count
+        guard n < 64, hopByHopLengths & 1 << n != 0 else { return false }
+        return hopByHop.contains { HTTPHeaders.equalsIgnoringCase(name, $0) }
     }
 
     /// Keeps only the content codings the relay can decode (gzip, deflate, identity), so that

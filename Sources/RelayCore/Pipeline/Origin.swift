@@ -2,16 +2,47 @@
 /// `http`/`https` on the same host and port: `secure` is what tells them apart.
 public struct Origin: Sendable, Hashable, Codable, CustomStringConvertible {
     /// TLS (`https`/`wss`) or plain (`http`/`ws`).
-    public var secure: Bool
+    public let secure: Bool
     /// Host name or address, lowercased; IPv6 without brackets.
-    public var host: String
+    public let host: String
     /// Port, explicit or the scheme's default.
-    public var port: Int
+    public let port: Int
+    /// `host:port` as a `Host` header says it (the port only when not the default); made once,
+    /// as every forwarded request needs it.
+    public let hostHeader: String
+    /// `http://host:port` or `https://…`, without a trailing slash.
+    public let httpBase: String
 
     public init(secure: Bool, host: String, port: Int? = nil) {
         self.secure = secure
         self.host = host.lowercased()
         self.port = port ?? (secure ? 443 : 80)
+        let h = self.host.contains(":") ? "[\(self.host)]" : self.host
+        hostHeader = self.port == (secure ? 443 : 80) ? h : "\(h):\(self.port)"
+        httpBase = (secure ? "https://" : "http://") + hostHeader
+    }
+
+    private enum CodingKeys: String, CodingKey { case secure, host, port }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(secure: try c.decode(Bool.self, forKey: .secure), host: try c.decode(String.self, forKey: .host),
+                  port: try c.decode(Int.self, forKey: .port))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(secure, forKey: .secure)
+        try c.encode(host, forKey: .host)
+        try c.encode(port, forKey: .port)
+    }
+
+    public static func == (a: Origin, b: Origin) -> Bool { a.secure == b.secure && a.port == b.port && a.host == b.host }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(secure)
+        hasher.combine(host)
+        hasher.combine(port)
     }
 
     /// Parses `http://host[:port]` (any path after it is ignored); `https`, `ws`, `wss` too.
@@ -55,13 +86,6 @@ public struct Origin: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// `host` or `host:port` when the port is not the default, as sent in `Host`.
-    public var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return port == (secure ? 443 : 80) ? h : "\(h):\(port)"
-    }
-
-    /// `http://host:port` or `https://…`, without a trailing slash.
-    public var httpBase: String { (secure ? "https://" : "http://") + hostHeader }
 
     /// `ws://host:port` or `wss://…`.
     public var wsBase: String { (secure ? "wss://" : "ws://") + hostHeader }

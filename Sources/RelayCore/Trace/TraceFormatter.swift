@@ -3,7 +3,9 @@
 public enum TraceFormatter {
     /// `#12 POST /jmap/api/ 200 4.1ms Email/query,Email/get  ! error:serverFail(Email/set) notCreated=1  [fault: …]`
     public static func text(_ r: TraceRecord) -> String {
-        var s = "#\(r.seq) \(r.method) \(shortTarget(r.target)) "
+        var s = ""
+        s.reserveCapacity(96)
+        s += "#\(r.seq) \(r.method) \(shortTarget(r.target)) "
         s += r.status.map(String.init) ?? "---"
         s += " " + formatDuration(r.durationMs)
         if !r.jmapMethods.isEmpty { s += " " + r.jmapMethods.joined(separator: ",") }
