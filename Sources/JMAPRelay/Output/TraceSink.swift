@@ -39,6 +39,23 @@ final class TraceSink: Sendable {
         if first { wake.signal() }
     }
 
+    /// Queues one line written straight into the buffer by `write` (a newline is added).
+    func emitLine(_ write: (inout [UInt8]) -> Void) {
+        if let custom {
+            var line: [UInt8] = []
+            write(&line)
+            custom(String(decoding: line, as: UTF8.self))
+            return
+        }
+        let first = state.withLock { s -> Bool in
+            let wasEmpty = s.pending.isEmpty
+            write(&s.pending)
+            s.pending.append(0x0A)
+            return wasEmpty
+        }
+        if first { wake.signal() }
+    }
+
     /// Flushes what is queued and stops the writer.
     func close() {
         guard custom == nil else { return }

@@ -123,10 +123,7 @@ extension Pipeline {
         }
         let requestBytes = draft.requestBody?.count ?? 0
         observers.emitTrace(d.traceRecord(status: response?.status, durationMs: duration, requestBytes: requestBytes, responseBytes: bytesSent))
-        observers.emitExchange(Exchange(
-            seq: d.seq, startMs: d.startMs, durationMs: duration, kind: d.kind, request: d.request,
-            requestBody: d.requestBody, requestBytes: requestBytes, response: response, responseBody: d.responseBody,
-            responseBytes: bytesSent, faults: d.faults, error: d.error, origin: d.origin))
+        observers.emitExchange(FinishedExchange(draft: d, response: response, bytesSent: bytesSent, durationMs: duration))
     }
 }
 

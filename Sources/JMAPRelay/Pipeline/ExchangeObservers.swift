@@ -43,7 +43,7 @@ final class ExchangeObservers: Sendable {
     func emitTrace(_ r: TraceRecord) {
         switch traceMode {
         case .off: return
-        case .text: sink.emit(TraceFormatter.text(r))
+        case .text: sink.emitLine { TraceFormatter.writeText(r, into: &$0) }
         case .json: sink.emit(TraceFormatter.json(r))
         }
     }
@@ -57,15 +57,16 @@ final class ExchangeObservers: Sendable {
         }
     }
 
-    func emitExchange(_ e: Exchange) {
-        ring.withLock { $0.append(e) }
+    func emitExchange(_ f: FinishedExchange) {
+        ring.withLock { $0.append(f) }
         guard observerCount.load(ordering: .acquiring) > 0 else { return }
+        let e = f.exchange
         for o in extra.withLock({ $0 }) { o(e) }
         for o in subscribers.withLock({ Array($0.all.values) }) { o(e) }
     }
 
     /// Exchanges after `since`, oldest first.
-    func recent(since: Int) -> [Exchange] { ring.withLock { $0.items(since: since) } }
+    func recent(since: Int) -> [Exchange] { ring.withLock { $0.items(since: since) }.map(\.exchange) }
 
     /// Flushes the trace.
     func close() { sink.close() }
@@ -73,13 +74,13 @@ final class ExchangeObservers: Sendable {
 
 /// A bounded ring of recent exchanges: memory stays flat however long the relay runs.
 struct ExchangeRing: Sendable {
-    private var items: [Exchange] = []
+    private var items: [FinishedExchange] = []
     private var next = 0
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    mutating func append(_ e: Exchange) {
+    mutating func append(_ e: FinishedExchange) {
         if items.count < capacity {
             items.append(e)
         } else {
@@ -88,7 +89,7 @@ struct ExchangeRing: Sendable {
         }
     }
 
-    func items(since: Int) -> [Exchange] {
+    func items(since: Int) -> [FinishedExchange] {
         let ordered = Array(items[next...] + items[..<next])
         return ordered.filter { $0.seq > since }.sorted { $0.seq < $1.seq }
     }

@@ -20,7 +20,7 @@ extension EventLoop {
         bytes.append(contentsOf: bodyBytes)
 
         let origin = plan.request.origin
-        if let conn = idleUpstreams[origin]?.popLast() {
+        if let conn = idleUpstreams[origin]?.connections.popLast() {
             conn.start(plan, bytes: bytes, for: client, mayRetry: mayRetry)
             return
         }
@@ -38,8 +38,27 @@ extension EventLoop {
 
     /// Puts a connection whose exchange ended cleanly back in the pool.
     func releaseUpstream(_ conn: LoopUpstreamConnection) {
-        guard (idleUpstreams[conn.origin]?.count ?? 0) < maxIdlePerOrigin else { return conn.close() }
+        let pool: IdleUpstreams
+        if let p = idleUpstreams[conn.origin] {
+            pool = p
+        } else {
+            pool = IdleUpstreams()
+            idleUpstreams[conn.origin] = pool
+        }
+        guard pool.connections.count < maxIdlePerOrigin else { return conn.close() }
         conn.becomeIdle()
-        idleUpstreams[conn.origin, default: []].append(conn)
+        pool.connections.append(conn)
     }
+
+    /// Takes a connection out of the pool (it closed or failed while idle).
+    func forgetIdle(_ conn: LoopUpstreamConnection) {
+        guard let pool = idleUpstreams[conn.origin], let i = pool.connections.firstIndex(where: { $0 === conn }) else { return }
+        pool.connections.remove(at: i)
+    }
+}
+
+/// A loop's idle keep-alive connections to one origin: a reference, so taking and returning
+/// a connection changes the list in place rather than through the dictionary.
+final class IdleUpstreams {
+    var connections: [LoopUpstreamConnection] = []
 }

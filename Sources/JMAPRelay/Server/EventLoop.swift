@@ -28,7 +28,7 @@ final class EventLoop: @unchecked Sendable {
     /// Connections accepted for this loop and not yet registered.
     private let adopted = Locked<[Socket]>([])
     private let hasAdopted = Atomic(false)
-    var idleUpstreams: [Origin: [LoopUpstreamConnection]] = [:]
+    var idleUpstreams: [Origin: IdleUpstreams] = [:]
     let maxIdlePerOrigin = 64
     /// A read buffer shared by the loop's connections.
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)

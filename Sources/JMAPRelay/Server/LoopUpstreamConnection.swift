@@ -112,10 +112,7 @@ final class LoopUpstreamConnection: LoopHandler {
         guard state != .gone else { return }
         state = .gone
         loop.unregister(token: token, fd: socket.fd, handOver: false)
-        if var idle = loop.idleUpstreams[origin], let i = idle.firstIndex(where: { $0 === self }) {
-            idle.remove(at: i)
-            loop.idleUpstreams[origin] = idle
-        }
+        loop.forgetIdle(self)
         socket.close()
     }
 

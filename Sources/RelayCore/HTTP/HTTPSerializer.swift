@@ -30,7 +30,7 @@ public enum HTTPSerializer {
     public static func writeStatusLine(_ head: HTTPResponseHead, version: HTTPVersion? = nil, into out: inout [UInt8]) {
         writeVersion(version ?? head.version, into: &out)
         out.append(0x20)
-        writeDecimal(head.status, into: &out)
+        out.appendDecimal(head.status)
         out.append(0x20)
         out.append(contentsOf: head.reason.utf8)
         appendCRLF(&out)
@@ -49,30 +49,12 @@ public enum HTTPSerializer {
     /// Appends `Content-Length: n`.
     public static func writeContentLength(_ n: Int, into out: inout [UInt8]) {
         out.append(contentsOf: "Content-Length: ".utf8)
-        writeDecimal(n, into: &out)
+        out.appendDecimal(n)
         appendCRLF(&out)
     }
 
     /// Appends the blank line that ends a head.
     public static func endHead(into out: inout [UInt8]) { appendCRLF(&out) }
-
-    /// Appends a non-negative number in decimal, without making a String.
-    static func writeDecimal(_ n: Int, into out: inout [UInt8]) {
-        guard n > 0 else { return out.append(0x30) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var v = n
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while v > 0 {
-                d[19 - count] = UInt8(0x30 + v % 10)
-                v /= 10
-                count += 1
-            }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
-        }
-    }
 
     /// Appends the size line of a chunk of `count` bytes (nothing for 0: use `writeLastChunk`).
     public static func writeChunkHeader(count: Int, into out: inout [UInt8]) {
@@ -106,5 +88,24 @@ public enum HTTPSerializer {
 
     private static func writeFields(_ headers: HTTPHeaders, into out: inout [UInt8]) {
         for f in headers.fields { writeField(f.name, f.value, into: &out) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a number in decimal, without making a String.
+    mutating func appendDecimal(_ n: Int) {
+        if n < 0 { append(UInt8(ascii: "-")) }
+        var v = n.magnitude
+        guard v > 0 else { return append(0x30) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits
+        Swift.withUnsafeMutableBytes(of: &digits) { d in
+            var i = d.count
+            while v > 0 {
+                i -= 1
+                d[i] = UInt8(0x30 + v % 10)
+                v /= 10
+            }
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: d[i...]))
+        }
     }
 }

@@ -3,12 +3,28 @@
 public enum TraceFormatter {
     /// `#12 POST /jmap/api/ 200 4.1ms Email/query,Email/get  ! error:serverFail(Email/set) notCreated=1  [fault: …]`
     public static func text(_ r: TraceRecord) -> String {
-        var s = ""
-        s.reserveCapacity(96)
-        s += "#\(r.seq) \(r.method) \(shortTarget(r.target)) "
-        s += r.status.map(String.init) ?? "---"
-        s += " " + formatDuration(r.durationMs)
-        if !r.jmapMethods.isEmpty { s += " " + r.jmapMethods.joined(separator: ",") }
+        var out: [UInt8] = []
+        writeText(r, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same line appended as bytes (to the trace's buffer), with no String built for the
+    /// common parts.
+    public static func writeText(_ r: TraceRecord, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "#"))
+        out.appendDecimal(r.seq)
+        out.append(0x20)
+        out.append(contentsOf: r.method.utf8)
+        out.append(0x20)
+        if r.target.utf8.count > 120 { out.append(contentsOf: shortTarget(r.target).utf8) } else { out.append(contentsOf: r.target.utf8) }
+        out.append(0x20)
+        if let status = r.status { out.appendDecimal(status) } else { out.append(contentsOf: "---".utf8) }
+        out.append(0x20)
+        writeDuration(r.durationMs, into: &out)
+        for (i, m) in r.jmapMethods.enumerated() {
+            out.append(i == 0 ? 0x20 : UInt8(ascii: ","))
+            out.append(contentsOf: m.utf8)
+        }
         var problems: [String] = []
         for e in r.methodErrors { problems.append("error:\(e.type)" + (e.method.map { "(\($0))" } ?? "(\(e.callId))")) }
         if r.notCreated > 0 { problems.append("notCreated=\(r.notCreated)") }
@@ -16,10 +32,19 @@ public enum TraceFormatter {
         if r.notDestroyed > 0 { problems.append("notDestroyed=\(r.notDestroyed)") }
         if let p = r.problemType { problems.append("problem:\(shortProblem(p))") }
         if let e = r.error { problems.append(e) }
-        if !problems.isEmpty { s += "  ! " + problems.joined(separator: " ") }
-        if !r.faults.isEmpty { s += "  [fault: " + r.faults.joined(separator: "; ") + "]" }
-        for n in r.notes { s += "\n    " + n }
-        return s
+        if !problems.isEmpty { out.append(contentsOf: ("  ! " + problems.joined(separator: " ")).utf8) }
+        if !r.faults.isEmpty { out.append(contentsOf: ("  [fault: " + r.faults.joined(separator: "; ") + "]").utf8) }
+        for n in r.notes { out.append(contentsOf: ("\n    " + n).utf8) }
+    }
+
+    /// `formatDuration` as bytes; under 10 ms (nearly every exchange) without a String.
+    static func writeDuration(_ ms: Double, into out: inout [UInt8]) {
+        guard ms >= 0, ms < 10 else { return out.append(contentsOf: formatDuration(ms).utf8) }
+        let tenths = Int(ms * 10)
+        out.appendDecimal(tenths / 10)
+        out.append(UInt8(ascii: "."))
+        out.appendDecimal(tenths % 10)
+        out.append(contentsOf: "ms".utf8)
     }
 
     /// One compact JSON object.
