@@ -1,10 +1,8 @@
-import Dispatch
-
 /// Monotonic time for durations and recording offsets.
 enum MonotonicClock {
     /// Nanoseconds since an arbitrary fixed point.
     @inline(__always)
-    static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    static func nanos() -> UInt64 { readMonotonic() }
 
     /// Milliseconds between two `nanos()` readings.
     @inline(__always)

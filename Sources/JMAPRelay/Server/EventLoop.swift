@@ -32,7 +32,8 @@ final class EventLoop: @unchecked Sendable {
     let maxIdlePerOrigin = 64
     /// A read buffer shared by the loop's connections.
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-    /// The latest monotonic time the loop read.
+    /// The latest monotonic time the loop read: after each wait, and when it handles the
+    /// first event of a batch.
     private(set) var now = MonotonicClock.nanos()
     private let stopRequested = Atomic(false)
     private let forced = Atomic(false)
@@ -105,7 +106,14 @@ final class EventLoop: @unchecked Sendable {
     private func run() {
         defer { finished.signal() }
         var nextScan = now + 250_000_000
+        // The time is read once per batch of events, when its first one is handled: the
+        // handlers' deadlines (seconds long) need no fresher reading than that.
+        var timeIsFresh = false
         let handle = { (token: UInt64, events: UInt32) in
+            if !timeIsFresh {
+                self.now = MonotonicClock.nanos()
+                timeIsFresh = true
+            }
             if let h = self.handlers[token] { h.handle(events: events) }
         }
         let pollNanos = config.pollBeforeSleep.nanoseconds
@@ -126,8 +134,9 @@ final class EventLoop: @unchecked Sendable {
             }
             if handled == 0 { handled = poller.wait(timeoutMs: 250, handle) }
             busy = handled > 0
-            if hasAdopted.exchange(false, ordering: .acquiring) { registerAdopted() }
             now = MonotonicClock.nanos()
+            timeIsFresh = false
+            if hasAdopted.exchange(false, ordering: .acquiring) { registerAdopted() }
             if now >= nextScan {
                 nextScan = now + 250_000_000
                 for h in Array(handlers.values) { h.checkTimeout(now: now) }
@@ -180,9 +189,10 @@ final class EventLoop: @unchecked Sendable {
         if handOver { poller.remove(fd) }
     }
 
-    /// Monotonic nanoseconds `d` from now.
+    /// Monotonic nanoseconds `d` from the time the loop last read (at most one batch of
+    /// events ago).
     func deadline(after d: Duration) -> UInt64 {
-        MonotonicClock.nanos() &+ d.nanoseconds
+        now &+ d.nanoseconds
     }
 
     /// Runs `work` for a connection handed over to a thread of its own.

@@ -415,3 +415,14 @@ extension Duration {
     /// Nanoseconds, negative durations as zero.
     var nanoseconds: UInt64 { UInt64(max(0, components.seconds)) * 1_000_000_000 &+ UInt64(max(0, components.attoseconds / 1_000_000_000)) }
 }
+
+extension MonotonicClock {
+    /// `CLOCK_MONOTONIC` read straight from the vDSO: the event loops read the time several
+    /// times an exchange, and `DispatchTime.now()` wraps the same read in a library call.
+    @inline(__always)
+    static func readMonotonic() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}

@@ -109,23 +109,13 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         return true
     }
 
-    /// ASCII case-insensitive comparison, without allocating.
+    /// ASCII case-insensitive comparison, without allocating: lengths first, then the bytes.
     @inline(__always)
     public static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
-        var ai = a.utf8.makeIterator()
-        var bi = b.utf8.makeIterator()
-        while true {
-            switch (ai.next(), bi.next()) {
-            case (nil, nil): return true
-            case (let x?, let y?):
-                if x == y { continue }
-                let lx = (x >= 65 && x <= 90) ? x + 32 : x
-                let ly = (y >= 65 && y <= 90) ? y + 32 : y
-                if lx != ly { return false }
-            default: return false
-            }
-        }
+        var a = a
+        var b = b
+        return a.withUTF8 { x in b.withUTF8 { y in equalsIgnoringCase(x, y) } }
     }
 }
 

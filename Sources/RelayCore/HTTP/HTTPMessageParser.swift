@@ -95,21 +95,15 @@ struct HTTPMessageParser: Sendable {
         let headStart = start
         let maxFields = limits.maxHeaderCount
         // One pass over the head's bytes: each line is parsed as its CRLF is found, with no
-        // list of lines in between and no slice of the buffer kept.
+        // list of lines in between and no slice of the buffer kept. `findHeadEnd` refused any
+        // bare LF, so finding each CR is enough.
         let (startLine, fields) = try buffer.withUnsafeBufferPointer { b throws(HTTPParseError) -> (String, [HTTPField]) in
             var startLine: String?
             var fields: [HTTPField] = []
             var lineStart = headStart
-            var i = headStart
-            while i <= end {
-                if i < end {
-                    if b[i] == 0x0A { throw .bareLineFeed }
-                    if b[i] != 0x0D {
-                        i += 1
-                        continue
-                    }
-                    guard b[i + 1] == 0x0A else { throw .bareLineFeed }
-                }
+            while lineStart <= end {
+                let i = ByteSearch.first(0x0D, in: b, from: lineStart, to: end) ?? end
+                if i < end, b[i + 1] != 0x0A { throw .bareLineFeed }
                 let line = UnsafeBufferPointer(rebasing: b[lineStart..<i])
                 if startLine == nil {
                     startLine = String(decoding: line, as: UTF8.self)
@@ -118,8 +112,7 @@ struct HTTPMessageParser: Sendable {
                     if fields.count == maxFields { throw .tooManyHeaders(limit: maxFields) }
                     fields.append(try Self.parseField(line))
                 }
-                i += 2
-                lineStart = i
+                lineStart = i + 2
             }
             return (startLine ?? "", fields)
         }
@@ -143,12 +136,10 @@ struct HTTPMessageParser: Sendable {
         let from = start + headScanned
         let found: Int? = buffer.withUnsafeBufferPointer { b -> Int? in
             var i = from
-            while i < n {
-                if b[i] == 0x0A {
-                    if i == s || b[i - 1] != 0x0D { return -1 }
-                    if i >= s + 3, b[i - 2] == 0x0A, b[i - 3] == 0x0D { return i - 3 }
-                }
-                i += 1
+            while let lf = ByteSearch.first(0x0A, in: b, from: i, to: n) {
+                if lf == s || b[lf - 1] != 0x0D { return -1 }
+                if lf >= s + 3, b[lf - 2] == 0x0A, b[lf - 3] == 0x0D { return lf - 3 }
+                i = lf + 1
             }
             return nil
         }
