@@ -8,7 +8,6 @@ import Testing
         let s = JMAPScanner.scanRequest(Array(body.utf8))
         #expect(s?.methodNames == ["Email/query", "Email/get"])
         #expect(s?.callIds == ["c0", "c1"])
-        #expect(s?.using.count == 2)
     }
 
     @Test func readsErrorsAndSetErrorsWithSpacesAndNulls() {

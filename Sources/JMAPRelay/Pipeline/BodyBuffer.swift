@@ -12,10 +12,7 @@ enum BodyBuffer {
 
     static func read(_ body: any BodySource, limit: Int) -> Result {
         // Already in memory (the event loop's bodies): handed over, not copied.
-        if let b = body as? BufferedBody, let n = b.knownLength, n <= limit {
-            let whole = b.takeAll()
-            return Result(complete: whole, source: BufferedBody(whole))
-        }
+        if let whole = body.unreadContents, whole.count <= limit { return Result(complete: whole, source: body) }
         var bytes: [UInt8] = []
         if let n = body.knownLength, n <= limit { bytes.reserveCapacity(n) }
         do {

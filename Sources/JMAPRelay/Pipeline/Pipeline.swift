@@ -101,11 +101,16 @@ final class Pipeline: Sendable {
         var body: any BodySource = request.body
         if draft.kind == .api {
             do {
-                let bytes = try request.body.readAll(limit: config.maxBufferedBodyBytes)
+                let bytes: [UInt8]
+                if let whole = request.body.unreadContents, whole.count <= config.maxBufferedBodyBytes {
+                    bytes = whole  // in memory already: the same body goes on, unread
+                } else {
+                    bytes = try request.body.readAll(limit: config.maxBufferedBodyBytes)
+                    body = BufferedBody(bytes)
+                }
                 draft.requestBody = bytes
                 draft.upstreamRequestBody = bytes
                 draft.noteRequest(JMAPScanner.scanRequest(bytes))
-                body = BufferedBody(bytes)
             } catch let e as BodyTooLarge {
                 return .reply(finish(draft, .problem(.relay(
                     "request-too-large", title: "Content Too Large", status: 413,

@@ -5,35 +5,42 @@ extension EventLoop {
     /// answer goes to `client.upstreamAnswered`. A connection that cannot be started sends
     /// the exchange to a thread, which reports the failure the way the thread model does.
     func forward(_ plan: ForwardPlan, for client: LoopConnection, mayRetry: Bool) {
-        let bodyBytes = (try? plan.request.body.readAll()) ?? []
-        // A fresh copy: a retry or a thread may send it again.
-        plan.request.body = BufferedBody(bodyBytes)
-        let head = plan.request.head
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(512 + bodyBytes.count)
-        HTTPSerializer.writeRequestLine(head, into: &bytes)
-        for f in head.headers.fields { HTTPSerializer.writeField(f.name, f.value, into: &bytes) }
-        if !bodyBytes.isEmpty || head.method == "POST" || head.method == "PUT" || head.method == "PATCH" {
-            HTTPSerializer.writeContentLength(bodyBytes.count, into: &bytes)
-        }
-        HTTPSerializer.endHead(into: &bytes)
-        bytes.append(contentsOf: bodyBytes)
-
         let origin = plan.request.origin
-        if let conn = idleUpstreams[origin]?.connections.popLast() {
-            conn.start(plan, bytes: bytes, for: client, mayRetry: mayRetry)
-            return
+        let conn: LoopUpstreamConnection
+        let pooled: Bool
+        if let idle = idleUpstreams[origin]?.connections.popLast() {
+            conn = idle
+            pooled = true
+        } else {
+            guard let (socket, inProgress) = try? Socket.connectNonBlocking(host: origin.host, port: origin.port) else {
+                return client.handOverForward(plan)
+            }
+            if !inProgress { socket.setBlocking(true) }
+            conn = LoopUpstreamConnection(origin: origin, socket: socket, connecting: inProgress, loop: self)
+            guard register(conn, connecting: inProgress) else {
+                socket.close()
+                return client.handOverForward(plan)
+            }
+            pooled = false
         }
-        guard let (socket, inProgress) = try? Socket.connectNonBlocking(host: origin.host, port: origin.port) else {
-            return client.handOverForward(plan)
+        let bodyBytes: [UInt8]
+        if let whole = plan.request.body.unreadContents {
+            bodyBytes = whole  // left unread: a retry or a thread may send it again
+        } else {
+            bodyBytes = (try? plan.request.body.readAll()) ?? []
+            plan.request.body = BufferedBody(bodyBytes)
         }
-        if !inProgress { socket.setBlocking(true) }
-        let conn = LoopUpstreamConnection(origin: origin, socket: socket, connecting: inProgress, loop: self)
-        guard register(conn, connecting: inProgress) else {
-            socket.close()
-            return client.handOverForward(plan)
+        conn.start(plan, for: client, mayRetry: mayRetry && pooled) { out in
+            let head = plan.request.head
+            out.reserveCapacity(512 + bodyBytes.count)
+            HTTPSerializer.writeRequestLine(head, into: &out)
+            for f in head.headers.fields { HTTPSerializer.writeField(f.name, f.value, into: &out) }
+            if !bodyBytes.isEmpty || head.method == "POST" || head.method == "PUT" || head.method == "PATCH" {
+                HTTPSerializer.writeContentLength(bodyBytes.count, into: &out)
+            }
+            HTTPSerializer.endHead(into: &out)
+            out.append(contentsOf: bodyBytes)
         }
-        conn.start(plan, bytes: bytes, for: client, mayRetry: false)
     }
 
     /// Puts a connection whose exchange ended cleanly back in the pool.

@@ -239,8 +239,9 @@ final class LoopConnection: LoopHandler {
         }
         let pipeline = loop.pipeline
         let keep = HeaderPolicy.clientWantsKeepAlive(h) && !r.close && !pipeline.isStopping
-        let framing = ResponseWriter(socket: socket, request: h, keepAlive: keep).frame(r)
-        out = framing.bytes
+        // `out` is kept between exchanges: its buffer is reused.
+        out.removeAll(keepingCapacity: true)
+        let framing = ResponseWriter(socket: socket, request: h, keepAlive: keep).frame(r, into: &out)
         bytesSent = 0
         if !framing.bodyless {
             let contents = buffered.contents
@@ -254,8 +255,8 @@ final class LoopConnection: LoopHandler {
 
     /// A refusal of input the codec could not read; the connection closes after it.
     private func refuse(_ problem: ProblemDetails) {
-        let framing = ResponseWriter(socket: socket, request: nil, keepAlive: false).frame(.problem(problem))
-        out = framing.bytes
+        out.removeAll(keepingCapacity: true)
+        _ = ResponseWriter(socket: socket, request: nil, keepAlive: false).frame(.problem(problem), into: &out)
         out.append(contentsOf: problem.body)
         keepAfterWrite = false
         completion = nil

@@ -47,12 +47,14 @@ final class LoopUpstreamConnection: LoopHandler {
         watchingWrites = connecting
     }
 
-    /// Sends `bytes` (the serialized request of `forward`) for `client`.
-    func start(_ forward: ForwardPlan, bytes: [UInt8], for client: LoopConnection, mayRetry: Bool) {
+    /// Sends the request of `forward`, which `writeRequest` serializes into the connection's
+    /// own buffer (kept between exchanges), for `client`.
+    func start(_ forward: ForwardPlan, for client: LoopConnection, mayRetry: Bool, writeRequest: (inout [UInt8]) -> Void) {
         self.forward = forward
         self.client = client
         self.mayRetry = mayRetry && reused
-        out = bytes
+        out.removeAll(keepingCapacity: true)
+        writeRequest(&out)
         written = 0
         receivedAny = false
         head = nil
@@ -132,7 +134,8 @@ final class LoopUpstreamConnection: LoopHandler {
             return failOrRetry(.reset, "write: \((error as? SocketError)?.message ?? "\(error)")")
         }
         if watchingWrites { watchWrites(false) }
-        out.removeAll(keepingCapacity: true)
+        // The buffer is kept for the next request, unless a big upload grew it.
+        out.removeAll(keepingCapacity: out.capacity <= 64 * 1024)
         state = .receiving
         deadline = loop.deadline(after: loop.config.upstreamTimeout)
     }

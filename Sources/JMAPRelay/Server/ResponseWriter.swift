@@ -16,25 +16,24 @@ struct ResponseWriter {
         var keepAlive: Bool
     }
 
-    /// The head as it goes to the client, serialized, and how the body is framed.
+    /// How the body is framed, once the head is written.
     struct Framing {
-        var bytes: [UInt8]
         var chunked: Bool
         var keepAlive: Bool
         var bodyless: Bool
     }
 
-    /// Sets the framing headers and serializes the head (the event loop uses it as well).
-    /// The head is written as it is decided: the fields kept, then the framing ones.
-    func frame(_ response: RelayResponse) -> Framing {
+    /// Sets the framing headers and appends the head to `out` (the event loop uses it as
+    /// well, with a buffer it keeps). The head is written as it is decided: the fields kept,
+    /// then the framing ones.
+    func frame(_ response: RelayResponse, into out: inout [UInt8]) -> Framing {
         let head = response.head
         let status = head.status
         let bodyless = request?.method == "HEAD" || (100..<200).contains(status) || status == 204 || status == 304
         var chunked = false
         var keep = keepAlive && response.upgraded == nil
         let knownLength = response.body.knownLength
-        var out: [UInt8] = []
-        out.reserveCapacity(1024 + min(knownLength ?? 0, 256 * 1024))
+        out.reserveCapacity(out.count + 1024 + min(knownLength ?? 0, 256 * 1024))
         HTTPSerializer.writeStatusLine(head, version: .http11, into: &out)
         // The framing fields the writer sets itself are dropped as the fields are written.
         let dropLength = response.upgraded != nil || !bodyless || status == 204 || (100..<200).contains(status)
@@ -61,12 +60,12 @@ struct ResponseWriter {
         if response.truncateAfter != nil { keep = false }
         if response.upgraded == nil, !keep { HTTPSerializer.writeField("Connection", "close", into: &out) }
         HTTPSerializer.endHead(into: &out)
-        return Framing(bytes: out, chunked: chunked, keepAlive: keep, bodyless: bodyless)
+        return Framing(chunked: chunked, keepAlive: keep, bodyless: bodyless)
     }
 
     func write(_ response: RelayResponse) -> Outcome {
-        let framing = frame(response)
-        var out = framing.bytes
+        var out: [UInt8] = []
+        let framing = frame(response, into: &out)
         let chunked = framing.chunked
         let keep = framing.keepAlive
         let bodyless = framing.bodyless

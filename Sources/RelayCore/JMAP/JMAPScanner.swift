@@ -20,18 +20,11 @@ public enum JMAPScanner {
             case "methodCalls":
                 sawCalls = true
                 return c.eachElement { c in
-                    var index = 0
-                    return c.eachElement { c in
-                        defer { index += 1 }
+                    c.eachElement { c, index in
                         if index == 0, let s = c.string() { out.methodNames.append(s); return true }
                         if index == 2, let s = c.string() { out.callIds.append(s); return true }
                         return c.skipValue()
                     }
-                }
-            case "using":
-                return c.eachElement { c in
-                    if let s = c.string() { out.using.append(s); return true }
-                    return c.skipValue()
                 }
             default:
                 return c.skipValue()
@@ -51,11 +44,9 @@ public enum JMAPScanner {
             case "methodResponses":
                 sawResponses = true
                 return c.eachElement { c in
-                    var index = 0
                     var name = ""
                     var errorType: String?
-                    let ok = c.eachElement { c in
-                        defer { index += 1 }
+                    return c.eachElement { c, index in
                         if index == 0, let s = c.string() {
                             name = s
                             out.methodNames.append(s)
@@ -81,7 +72,6 @@ public enum JMAPScanner {
                         }
                         return c.skipValue()
                     }
-                    return ok
                 }
             case "sessionState":
                 if let s = c.string() { out.sessionState = s; return true }

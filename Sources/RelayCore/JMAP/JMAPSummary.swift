@@ -4,8 +4,6 @@ public struct JMAPRequestSummary: Sendable, Equatable {
     public var methodNames: [String] = []
     /// Call ids, in call order.
     public var callIds: [String] = []
-    /// The `using` capabilities.
-    public var using: [String] = []
     public init() {}
 }
 

@@ -54,6 +54,11 @@ struct JSONCursor {
 
     /// Calls `body` for each element of an array; `body` must consume it.
     mutating func eachElement(_ body: (inout JSONCursor) -> Bool) -> Bool {
+        eachElement { c, _ in body(&c) }
+    }
+
+    /// The same, with each element's index (no counter captured by the caller's closure).
+    mutating func eachElement(_ body: (inout JSONCursor, Int) -> Bool) -> Bool {
         ws()
         guard i < b.count, b[i] == UInt8(ascii: "["), depth < 256 else { return false }
         i += 1
@@ -61,8 +66,10 @@ struct JSONCursor {
         defer { depth -= 1 }
         ws()
         if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return true }
+        var index = 0
         while true {
-            guard body(&self) else { return false }
+            guard body(&self, index) else { return false }
+            index += 1
             ws()
             guard i < b.count else { return false }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }

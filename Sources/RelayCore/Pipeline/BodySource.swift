@@ -9,6 +9,10 @@ public protocol BodySource: AnyObject, Sendable {
 
 extension BodySource {
     /// Reads everything that is left, failing with `BodyTooLarge` past `limit` bytes.
+    /// The whole body when it is in memory and nothing of it was read yet, without reading
+    /// it: the same source can still be sent, or sent again. Nil for any other body.
+    public var unreadContents: [UInt8]? { (self as? BufferedBody)?.unread }
+
     public func readAll(limit: Int = .max) throws -> [UInt8] {
         // A body already in memory is handed over whole, not copied piece by piece.
         if let b = self as? BufferedBody {
@@ -52,6 +56,9 @@ public final class BufferedBody: BodySource, @unchecked Sendable {
 
     /// The whole body.
     public var contents: [UInt8] { all }
+
+    /// The whole body while none of it was read, else nil.
+    public var unread: [UInt8]? { bytes }
 
     public convenience init(_ text: String) { self.init(Array(text.utf8)) }
 

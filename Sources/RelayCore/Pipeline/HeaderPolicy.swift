@@ -18,8 +18,9 @@ public enum HeaderPolicy {
     public static func upstreamRequestHeaders(
         _ headers: HTTPHeaders, origin: Origin, upgrading: Bool, authorization: String? = nil
     ) -> HTTPHeaders {
-        var fields = [HTTPField(name: "Host", value: origin.hostHeader)]
+        var fields: [HTTPField] = []
         fields.reserveCapacity(headers.count + 3)
+        fields.append(HTTPField(name: "Host", value: origin.hostHeader))
         let connection = connectionNamesOthers(headers) ? headers : nil
         var hasAuthorization = false
         for f in headers.fields where !isHopByHop(f.name, connectionOf: connection) {
@@ -54,7 +55,10 @@ public enum HeaderPolicy {
         let named = connectionNamesOthers(headers)
         let drop = { (f: HTTPField) in isHopByHop(f.name, connectionOf: named ? headers : nil) }
         guard headers.fields.contains(where: drop) else { return headers }
-        return HTTPHeaders(headers.fields.filter { !drop($0) })
+        var kept: [HTTPField] = []
+        kept.reserveCapacity(headers.count)
+        for f in headers.fields where !drop(f) { kept.append(f) }
+        return HTTPHeaders(kept)
     }
 
     /// Whether a `Connection` header lists anything but `keep-alive`, `close` or `upgrade`
