@@ -203,6 +203,34 @@ private func parseRequests(_ text: String, step: Int = .max, limits: HTTPParserL
         #expect(reqs[0].0.headers.fields.map(\.value) == ["one two", "", "x"])
     }
 
+    /// A keep-alive connection repeats its lines: the second head reuses the first's strings
+    /// where a line repeats, and reads as if parsed alone wherever anything differs.
+    @Test(arguments: [
+        "X-A: one\r\nX-B:  two\t\r\n",  // the same lines
+        "X-A:one\r\nX-B: two\r\n",  // other spacing, the same values
+        "x-a: one\r\nX-B: twO\r\n",  // another spelling, another value
+        "X-A: one\r\n",  // fewer lines
+        "X-A: one\r\nX-B: two\r\nX-C: three\r\n",  // more lines
+        "X-A: one\r\nX-B: two\u{01}\r\n",  // a control byte where the value was
+        "X-A: one\r\nX-B : two\r\n",  // a space before the colon
+        "X-A: one\r\n X-B: two\r\n",  // folding
+    ])
+    func repeatedLinesReadAsIfAlone(_ second: String) throws {
+        let first = "POST /a HTTP/1.1\r\nX-A: one\r\nX-B: two\r\nContent-Length: 0\r\n\r\n"
+        let next = "POST /a HTTP/1.1\r\n" + second + "\r\n"
+        let alone = Result { try parseRequests(next) }
+        let together = Result { try parseRequests(first + next) }
+        switch (alone, together) {
+        case (.success(let a), .success(let t)):
+            #expect(t.count == 2)
+            #expect(t.last?.0 == a.first?.0)
+        case (.failure(let a as HTTPParseError), .failure(let t as HTTPParseError)):
+            #expect(a == t)
+        default:
+            Issue.record("alone: \(alone), after a first request: \(together)")
+        }
+    }
+
     @Test func caseInsensitivePrefix() {
         #expect("Text/Event-Stream; charset=utf-8".hasPrefixIgnoringASCIICase("text/event-stream"))
         #expect(!"text/event".hasPrefixIgnoringASCIICase("text/event-stream"))

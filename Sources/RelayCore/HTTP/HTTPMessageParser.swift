@@ -27,6 +27,11 @@ struct HTTPMessageParser: Sendable {
     private var trailerBytes = 0
     private var trailers = HTTPHeaders()
     private(set) var sawEOF = false
+    /// The previous head on this connection. A keep-alive peer repeats most lines byte for
+    /// byte (`Content-Type`, `Server`, a token): a repeated line's strings are reused instead
+    /// of being checked and copied again.
+    private var previousStartLine = ""
+    private var previousFields: [HTTPField] = []
 
     init(limits: HTTPParserLimits) {
         self.limits = limits
@@ -97,6 +102,8 @@ struct HTTPMessageParser: Sendable {
         // One pass over the head's bytes: each line is parsed as its CRLF is found, with no
         // list of lines in between and no slice of the buffer kept. `findHeadEnd` refused any
         // bare LF, so finding each CR is enough.
+        let previousLine = previousStartLine
+        let previous = previousFields
         let (startLine, fields) = try buffer.withUnsafeBufferPointer { b throws(HTTPParseError) -> (String, [HTTPField]) in
             var startLine: String?
             var fields: [HTTPField] = []
@@ -106,11 +113,16 @@ struct HTTPMessageParser: Sendable {
                 if i < end, b[i + 1] != 0x0A { throw .bareLineFeed }
                 let line = UnsafeBufferPointer(rebasing: b[lineStart..<i])
                 if startLine == nil {
-                    startLine = String(decoding: line, as: UTF8.self)
-                    fields.reserveCapacity(16)
+                    startLine = Self.bytes(line, equal: previousLine) ? previousLine : String(decoding: line, as: UTF8.self)
+                    fields.reserveCapacity(max(16, previous.count))
                 } else {
-                    if fields.count == maxFields { throw .tooManyHeaders(limit: maxFields) }
-                    fields.append(try Self.parseField(line))
+                    let k = fields.count
+                    if k == maxFields { throw .tooManyHeaders(limit: maxFields) }
+                    if k < previous.count, Self.line(line, repeats: previous[k]) {
+                        fields.append(previous[k])
+                    } else {
+                        fields.append(try Self.parseField(line))
+                    }
                 }
                 lineStart = i + 2
             }
@@ -118,7 +130,41 @@ struct HTTPMessageParser: Sendable {
         }
         start = end + 4
         headScanned = 0
+        previousStartLine = startLine
+        previousFields = fields
         return (startLine, fields)
+    }
+
+    /// Whether `line` is `field` as `parseField` would read it: the same name bytes, a colon,
+    /// and the same value bytes between optional spaces and tabs. Such a line needs no checks:
+    /// `field` passed them.
+    static func line(_ line: UnsafeBufferPointer<UInt8>, repeats field: HTTPField) -> Bool {
+        var name = field.name
+        var value = field.value
+        return name.withUTF8 { n in
+            guard line.count > n.count, line[n.count] == UInt8(ascii: ":"),
+                bytes(UnsafeBufferPointer(rebasing: line[..<n.count]), equal: n)
+            else { return false }
+            var vs = n.count + 1
+            var ve = line.count
+            while vs < ve, line[vs] == 0x20 || line[vs] == 0x09 { vs += 1 }
+            while ve > vs, line[ve - 1] == 0x20 || line[ve - 1] == 0x09 { ve -= 1 }
+            return value.withUTF8 { v in bytes(UnsafeBufferPointer(rebasing: line[vs..<ve]), equal: v) }
+        }
+    }
+
+    @inline(__always)
+    static func bytes(_ a: UnsafeBufferPointer<UInt8>, equal string: String) -> Bool {
+        guard a.count == string.utf8.count else { return false }
+        var s = string
+        return s.withUTF8 { bytes(a, equal: $0) }
+    }
+
+    @inline(__always)
+    static func bytes(_ a: UnsafeBufferPointer<UInt8>, equal b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
     }
 
     /// The error for a head over the limit: 414 when its start line alone is (RFC 9112 §3),
