@@ -22,7 +22,9 @@ final class LoopUpstreamConnection: LoopHandler {
     let origin: Origin
     let socket: Socket
     var token: UInt64 = 0
-    private unowned let loop: EventLoop
+    /// The loop owns this connection and outlives it; `unowned(unsafe)` spares a reference
+    /// count check on each of the many uses per exchange.
+    private unowned(unsafe) let loop: EventLoop
     private var parser = HTTPResponseParser()
     private var state: State
     private var client: LoopConnection?
