@@ -17,6 +17,8 @@ import Testing
                                 let expected = (from..<to).first { b[$0] == byte }
                                 #expect(ByteSearch.first(byte, in: b, from: from, to: to) == expected)
                             }
+                            let either = (from..<to).first { b[$0] == 0x0A || b[$0] == 0xFF }
+                            #expect(ByteSearch.first(0x0A, orElse: 0xFF, in: b, from: from, to: to) == either)
                         }
                     }
                 }

@@ -60,4 +60,28 @@ import Testing
             _ = JMAPScanner.scanRequest(Array(body[0..<n]))
         }
     }
+
+    /// Skipped values are matched bracket for bracket, and brackets or escaped quotes inside
+    /// strings do not count.
+    @Test func skipsNestedValuesWhole() {
+        let list = #"{"list": [{"a": "x]}\"[{", "b": [[1, 2], {"c": {}}], "d": "\\"}, []], "notCreated": {"k": {}}}"#
+        let body = #"{"methodResponses": [["Email/set", "# + list + #", "0"]], "sessionState": "s9"}"#
+        let s = JMAPScanner.scanResponse(Array(body.utf8))
+        #expect(s?.methodNames == ["Email/set"])
+        #expect(s?.notCreated == 1)
+        #expect(s?.sessionState == "s9")
+        for bad in [#"{"list": [{"a": 1]}"#, #"{"list": [1, 2}"#, #"{"list": [{"a": "unterminated}]}"#, #"{"list": [[[[]]]"#] {
+            let b = #"{"methodResponses": [["Email/set", "# + bad + #", "0"]]}"#
+            #expect(JMAPScanner.scanResponse(Array(b.utf8)) == nil, "\(bad)")
+        }
+    }
+
+    @Test func nestingBeyondTheLimitIsRefused() {
+        let deep = #"{"x": "# + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "}"
+        let b = #"{"methodResponses": [["Email/set", "# + deep + #", "0"]]}"#
+        #expect(JMAPScanner.scanResponse(Array(b.utf8)) == nil)
+        let ok = #"{"x": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
+        let b2 = #"{"methodResponses": [["Email/set", "# + ok + #", "0"]]}"#
+        #expect(JMAPScanner.scanResponse(Array(b2.utf8))?.methodNames == ["Email/set"])
+    }
 }

@@ -99,17 +99,21 @@ struct JSONCursor {
         return nil
     }
 
-    /// Skips a string without building it (keys and values nobody reads).
+    /// Skips a string without building it (keys and values nobody reads), eight bytes at a
+    /// time to its closing quote or next backslash.
     private mutating func skipString() -> Bool {
         ws()
         guard i < b.count, b[i] == UInt8(ascii: "\"") else { return false }
         let start = i
         i += 1
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "\\") { i += 2; continue }
-            if c == UInt8(ascii: "\"") { i += 1; return true }
-            i += 1
+        let bytes = b.assumingMemoryBound(to: UInt8.self)
+        while let j = ByteSearch.first(UInt8(ascii: "\""), orElse: UInt8(ascii: "\\"), in: bytes, from: i, to: b.count) {
+            if b[j] == UInt8(ascii: "\\") {
+                i = j + 2
+                continue
+            }
+            i = j + 1
+            return true
         }
         i = start
         return false
@@ -120,8 +124,7 @@ struct JSONCursor {
         ws()
         guard i < b.count else { return false }
         switch b[i] {
-        case UInt8(ascii: "{"): return members(readingKeys: false) { c, _ in c.skipValue() }
-        case UInt8(ascii: "["): return eachElement { c in c.skipValue() }
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return skipContainer()
         case UInt8(ascii: "\""): return skipString()
         default:
             let start = i
@@ -133,5 +136,40 @@ struct JSONCursor {
             }
             return i > start
         }
+    }
+
+    /// Skips an object or array whole: brackets are matched outside strings, with no call per
+    /// member (the lists in an answer are most of its bytes). As lenient as the rest of the
+    /// cursor about what lies between them.
+    private mutating func skipContainer() -> Bool {
+        let start = i
+        let limit = 256 - depth
+        let ok = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { open -> Bool in
+            var level = 0
+            while i < b.count {
+                switch b[i] {
+                case UInt8(ascii: "\""):
+                    guard skipString() else { return false }
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    guard level < limit else { return false }
+                    open[level] = b[i]
+                    level += 1
+                case UInt8(ascii: "}"):
+                    guard level > 0, open[level - 1] == UInt8(ascii: "{") else { return false }
+                    level -= 1
+                case UInt8(ascii: "]"):
+                    guard level > 0, open[level - 1] == UInt8(ascii: "[") else { return false }
+                    level -= 1
+                default:
+                    break
+                }
+                i += 1
+                if level == 0 { return true }
+            }
+            return false
+        }
+        if !ok { i = start }
+        return ok
     }
 }
