@@ -104,22 +104,35 @@ public final class RecordingFile: Sendable {
     private func writeLine(_ line: [UInt8]) {
         guard writers.enter() else { return }
         defer { writers.leave() }
-        pending.withLock { $0.append(contentsOf: line) }
-        while writing.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+        if writing.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            // Nobody else is writing (the common case): the line goes out as it is, uncopied.
+            write(line)
+        } else {
+            pending.withLock { $0.append(contentsOf: line) }
+            guard writing.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+        }
+        // Holding the right to write: what others queued meanwhile goes out before letting go.
+        while true {
             while true {
                 let batch = takePending()
                 if batch.isEmpty { break }
-                do {
-                    try handle.write(contentsOf: batch)
-                } catch {
-                    if !writeFailed.exchange(true, ordering: .relaxed) {
-                        Log().warning("cannot write to the recording \(path): \(error); exchanges are not being recorded")
-                    }
-                }
+                write(batch)
             }
             writing.store(false, ordering: .releasing)
-            // A line queued after the last look but before the release is ours to write.
+            // A line queued after the last look but before the release is ours to write,
+            // unless another thread took over since.
             if pending.withLock({ $0.isEmpty }) { return }
+            guard writing.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        do {
+            try handle.write(contentsOf: bytes)
+        } catch {
+            if !writeFailed.exchange(true, ordering: .relaxed) {
+                Log().warning("cannot write to the recording \(path): \(error); exchanges are not being recorded")
+            }
         }
     }
 

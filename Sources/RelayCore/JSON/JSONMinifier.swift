@@ -71,9 +71,9 @@ public enum JSONMinifier {
             case UInt8(ascii: "{"): return container(close: UInt8(ascii: "}"), keyed: true, depth: depth + 1)
             case UInt8(ascii: "["): return container(close: UInt8(ascii: "]"), keyed: false, depth: depth + 1)
             case UInt8(ascii: "\""): return string()
-            case UInt8(ascii: "t"): return literal(Self.trueBytes)
-            case UInt8(ascii: "f"): return literal(Self.falseBytes)
-            case UInt8(ascii: "n"): return literal(Self.nullBytes)
+            case UInt8(ascii: "t"): return literal("true")
+            case UInt8(ascii: "f"): return literal("false")
+            case UInt8(ascii: "n"): return literal("null")
             default: return number()
             }
         }
@@ -108,12 +108,13 @@ public enum JSONMinifier {
             }
         }
 
-        static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8), nullBytes = Array("null".utf8)
-
-        mutating func literal(_ word: [UInt8]) -> Bool {
-            let n = word.count
+        /// `true`, `false` or `null`, compared with the bytes in place.
+        @inline(__always)
+        mutating func literal(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
             guard b.count - i >= n else { return false }
-            for k in 0..<n where b[i + k] != word[k] { return false }
+            let w = word.utf8Start
+            for k in 0..<n where b[i + k] != w[k] { return false }
             i += n
             return true
         }
