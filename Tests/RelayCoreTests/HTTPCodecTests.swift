@@ -236,6 +236,10 @@ private func parseRequests(_ text: String, step: Int = .max, limits: HTTPParserL
         #expect(!"text/event".hasPrefixIgnoringASCIICase("text/event-stream"))
         #expect(!"application/json".hasPrefixIgnoringASCIICase("text/event-stream"))
         #expect("".hasPrefixIgnoringASCIICase(""))
+        #expect("application/JSON; charset=utf-8".containsIgnoringASCIICase("json"))
+        #expect("JSON".containsIgnoringASCIICase("json"))
+        #expect(!"application/jso".containsIgnoringASCIICase("json"))
+        #expect("x".containsIgnoringASCIICase(""))
     }
 }
 

@@ -122,34 +122,23 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 extension String {
     /// Whether `needle` (ASCII, lower case) occurs in the string ignoring ASCII case, as in
     /// a media type check (`application/JSON; charset=utf-8` contains `json`). No allocation.
-    public func containsIgnoringASCIICase(_ needle: StaticString) -> Bool {
+    public func containsIgnoringASCIICase(_ needle: StaticString) -> Bool { findIgnoringASCIICase(needle, atStartOnly: false) }
+
+    /// Whether the string starts with `prefix` (ASCII, lower case) ignoring ASCII case
+    /// (`Text/Event-Stream; charset=utf-8` starts with `text/event-stream`). No allocation.
+    public func hasPrefixIgnoringASCIICase(_ prefix: StaticString) -> Bool { findIgnoringASCIICase(prefix, atStartOnly: true) }
+
+    private func findIgnoringASCIICase(_ needle: StaticString, atStartOnly: Bool) -> Bool {
         var s = self
         return s.withUTF8 { h in
             let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
             guard n.count <= h.count else { return false }
-            if n.isEmpty { return true }
-            var i = 0
-            while i + n.count <= h.count {
+            for i in 0...(atStartOnly ? 0 : h.count - n.count) {
                 var k = 0
                 while k < n.count, (h[i + k] | (h[i + k] &- 0x41 < 26 ? 0x20 : 0)) == n[k] { k += 1 }
                 if k == n.count { return true }
-                i += 1
             }
             return false
-        }
-    }
-}
-
-extension String {
-    /// Whether the string starts with `prefix` (ASCII, lower case) ignoring ASCII case
-    /// (`Text/Event-Stream; charset=utf-8` starts with `text/event-stream`). No allocation.
-    public func hasPrefixIgnoringASCIICase(_ prefix: StaticString) -> Bool {
-        var s = self
-        return s.withUTF8 { h in
-            let p = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-            guard p.count <= h.count else { return false }
-            for k in 0..<p.count where (h[k] | (h[k] &- 0x41 < 26 ? 0x20 : 0)) != p[k] { return false }
-            return true
         }
     }
 }
