@@ -84,4 +84,35 @@ import Testing
         let b2 = #"{"methodResponses": [["Email/set", "# + ok + #", "0"]]}"#
         #expect(JMAPScanner.scanResponse(Array(b2.utf8))?.methodNames == ["Email/set"])
     }
+
+    /// Values full of the bytes the skipper looks for, at every offset in its eight-byte words:
+    /// skipping one must land exactly after it, so the member after it is still read.
+    @Test func skipsTrickyValuesAtEveryAlignment() {
+        let pieces = [#""a\"]""#, #""\\""#, #""[{""#, #""}]\\\"""#, "[]", "{}", #"{"y_Y": [1, {"z": "\"\\"}]}"#, "true", #""é""#]
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<300 {
+            var value = "["
+            for k in 0..<Int(rng.next() % 6) {
+                if k > 0 { value += ", " }
+                value += pieces[Int(rng.next() % UInt64(pieces.count))]
+            }
+            value += "]"
+            let pad = String(repeating: " ", count: Int(rng.next() % 8))
+            let body = #"{"methodResponses": [["X/set", {"a":"# + pad + value + #", "notCreated": {"k": {}}}, "0"]]}"#
+            #expect(JMAPScanner.scanResponse(Array(body.utf8))?.notCreated == 1, "\(body)")
+        }
+    }
+}
+
+/// A small seeded generator for the test above.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
