@@ -89,7 +89,7 @@ import Testing
     /// skipping one must land exactly after it, so the member after it is still read.
     @Test func skipsTrickyValuesAtEveryAlignment() {
         let pieces = [#""a\"]""#, #""\\""#, #""[{""#, #""}]\\\"""#, "[]", "{}", #"{"y_Y": [1, {"z": "\"\\"}]}"#, "true", #""é""#]
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<300 {
             var value = "["
             for k in 0..<Int(rng.next() % 6) {
@@ -104,15 +104,3 @@ import Testing
     }
 }
 
-/// A small seeded generator for the test above.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
