@@ -123,13 +123,16 @@ public enum JSONMinifier {
         mutating func string() -> Bool {
             i += 1
             while i < b.count {
-                // Eight plain ASCII bytes at a time (no quote, backslash, control or high byte).
+                // Eight bytes at a time to the first that is not plain ASCII (a quote, a
+                // backslash, a control or a high byte), which is then looked at alone.
                 if b.count - i >= 8, let base = b.baseAddress {
                     let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    if Self.plainASCII(x) {
+                    let special = Self.specialBytes(x)
+                    if special == 0 {
                         i += 8
                         continue
                     }
+                    i += UInt64(littleEndian: special).trailingZeroBitCount >> 3
                 }
                 let c = b[i]
                 if c == UInt8(ascii: "\"") {
@@ -199,14 +202,15 @@ public enum JSONMinifier {
             return v
         }
 
-        /// Whether none of the eight bytes in `x` is a quote, a backslash, below 0x20 or above 0x7F.
+        /// The high bit of each of the eight bytes in `x` that may be a quote, a backslash,
+        /// below 0x20 or above 0x7F; zero when none is. The lowest bit set is always exact.
         @inline(__always)
-        static func plainASCII(_ x: UInt64) -> Bool {
+        static func specialBytes(_ x: UInt64) -> UInt64 {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
             let special = hasZeroByte(x ^ (ones &* 0x22)) | hasZeroByte(x ^ (ones &* 0x5C)) | ((x &- ones &* 0x20) & ~x & highs)
-            return (special | (x & highs)) == 0
+            return special | (x & highs)
         }
 
         static func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
