@@ -26,17 +26,8 @@ final class TraceSink: Sendable {
 
     /// Queues one line (a newline is added).
     func emit(_ line: String) {
-        if let custom {
-            custom(line)
-            return
-        }
-        let first = state.withLock { s -> Bool in
-            let wasEmpty = s.pending.isEmpty
-            s.pending.append(contentsOf: line.utf8)
-            s.pending.append(0x0A)
-            return wasEmpty
-        }
-        if first { wake.signal() }
+        if let custom { return custom(line) }
+        emitLine { $0.append(contentsOf: line.utf8) }
     }
 
     /// Queues one line written straight into the buffer by `write` (a newline is added).

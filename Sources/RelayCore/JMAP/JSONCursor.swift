@@ -180,17 +180,14 @@ struct JSONCursor {
                 }
                 return false
             }
-            let ones: UInt64 = 0x0101_0101_0101_0101
             var p = i
             while p + 8 <= n {
-                let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                let w = ByteSearch.word(base, at: p)
                 // Flags every quote, backslash and bracket (and a few bytes like them: `look`
-                // checks each); none is missed.
-                let quote = w ^ (0x22 &* ones)
-                let backslash = w ^ (0x5C &* ones)
-                let bracket = ((w | 0x20 &* ones) & ~(0x06 &* ones)) ^ (0x79 &* ones)
-                var flags = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (bracket &- ones) & ~bracket)
-                    & (0x80 &* ones)
+                // checks each); none is missed. The four brackets are the bytes x for which
+                // `(x | 0x20) & ~0x06 == 0x79`.
+                let folded = (w | 0x20 &* ByteSearch.ones) & ~(0x06 &* ByteSearch.ones)
+                var flags = ByteSearch.equal(0x22, in: w) | ByteSearch.equal(0x5C, in: w) | ByteSearch.equal(0x79, in: folded)
                 while flags != 0 {
                     if look(p + (flags.trailingZeroBitCount >> 3)) { return }
                     flags &= flags &- 1

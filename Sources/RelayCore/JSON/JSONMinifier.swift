@@ -126,13 +126,12 @@ public enum JSONMinifier {
                 // Eight bytes at a time to the first that is not plain ASCII (a quote, a
                 // backslash, a control or a high byte), which is then looked at alone.
                 if b.count - i >= 8, let base = b.baseAddress {
-                    let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    let special = Self.specialBytes(x)
+                    let special = Self.specialBytes(ByteSearch.word(base, at: i))
                     if special == 0 {
                         i += 8
                         continue
                     }
-                    i += UInt64(littleEndian: special).trailingZeroBitCount >> 3
+                    i += special.trailingZeroBitCount >> 3
                 }
                 let c = b[i]
                 if c == UInt8(ascii: "\"") {
@@ -206,11 +205,7 @@ public enum JSONMinifier {
         /// below 0x20 or above 0x7F; zero when none is. The lowest bit set is always exact.
         @inline(__always)
         static func specialBytes(_ x: UInt64) -> UInt64 {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
-            let special = hasZeroByte(x ^ (ones &* 0x22)) | hasZeroByte(x ^ (ones &* 0x5C)) | ((x &- ones &* 0x20) & ~x & highs)
-            return special | (x & highs)
+            ByteSearch.equal(0x22, in: x) | ByteSearch.equal(0x5C, in: x) | ByteSearch.below(0x20, in: x) | (x & ByteSearch.highs)
         }
 
         static func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }

@@ -31,7 +31,7 @@ public struct RecordingCodec: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(512 + (e.requestBody?.count ?? 0) + (e.responseBody?.count ?? 0))
         out.append(contentsOf: #"{"dur_ms":"#.utf8)
-        Self.writeInt(e.durationMs, to: &out)
+        out.appendDecimal(e.durationMs)
         out.append(contentsOf: #","endpoint":"#.utf8)
         JSONValue.writeString(e.kind.rawValue, to: &out)
         if !jmapMethods.isEmpty {
@@ -55,18 +55,14 @@ public struct RecordingCodec: Sendable {
         writeBody(e.responseBody, contentType: e.response.headers["content-type"], to: &out, blobs: &blobs)
         Self.writeHeaders(e.response.headers, to: &out)
         out.append(contentsOf: #","status":"#.utf8)
-        Self.writeInt(e.response.status, to: &out)
+        out.appendDecimal(e.response.status)
         out.append(contentsOf: #"},"seq":"#.utf8)
-        Self.writeInt(e.seq, to: &out)
+        out.appendDecimal(e.seq)
         out.append(contentsOf: #","t_ms":"#.utf8)
-        Self.writeInt(e.tMs, to: &out)
+        out.appendDecimal(e.tMs)
         out.append(contentsOf: #","v":1}"#.utf8)
         out.append(0x0A)
         return (out, blobs)
-    }
-
-    private static func writeInt(_ n: Int, to out: inout [UInt8]) {
-        out.append(contentsOf: String(n).utf8)
     }
 
     /// `"headers":[[name, value], …]` with names in lower case (the body, if any, came first).
