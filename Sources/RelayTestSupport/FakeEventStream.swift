@@ -1,11 +1,10 @@
 import Dispatch
 import JMAPRelay
-import Synchronization
 
 /// The events a `FakeUpstream` streams at `/jmap/eventsource/`, sent when the test says so:
 /// a test can check the client received one event before the next one exists.
 public final class FakeEventStream: Sendable {
-    private let queue = Mutex<[[UInt8]?]>([])
+    private let queue = Locked<[[UInt8]?]>([])
     private let ready = DispatchSemaphore(value: 0)
     /// Headers added to the stream's response (e.g. a false `Content-Encoding: gzip`, as Cyrus sends).
     public let extraHeaders: HTTPHeaders

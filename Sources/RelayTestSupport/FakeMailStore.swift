@@ -1,5 +1,4 @@
 import JMAPRelay
-import Synchronization
 
 /// A small stateful JMAP mail server on top of `FakeUpstream`, as a fresh real server would
 /// behave: one account with an inbox, `Email/set` creates and updates (result references to
@@ -30,8 +29,8 @@ public enum FakeMailStore {
     public static func start(prefix: String) throws -> FakeUpstream {
         let account = "acc-\(prefix)"
         let inbox = "mbx-\(prefix)-inbox"
-        let state = Mutex(State())
-        let portBox = Mutex(0)
+        let state = Locked(State())
+        let portBox = Locked(0)
         var accounts = JSONObject()
         accounts[account] = ["name": "test@example.com", "isPersonal": true, "isReadOnly": false,
                              "accountCapabilities": ["urn:ietf:params:jmap:mail": [:]]]

@@ -31,9 +31,9 @@ public final class FakeUpstream: Sendable {
     private let listener: Socket
     private let handler: Handler
     private let stopped = Atomic(false)
-    private let received = Mutex<[HTTPRequestHead]>([])
-    private let open = Mutex<[Socket]>([])
-    let closeCodes = Mutex<[UInt16]>([])
+    private let received = Locked<[HTTPRequestHead]>([])
+    private let open = Locked<[Socket]>([])
+    let closeCodes = Locked<[UInt16]>([])
 
     /// Status codes of the WebSocket close frames received so far.
     public var webSocketCloseCodes: [UInt16] { closeCodes.withLock { $0 } }
@@ -168,7 +168,7 @@ extension FakeUpstream {
         eventStream: FakeEventStream? = nil,
         api: @escaping @Sendable (_ method: String, _ args: JSONValue, _ callId: String) -> JSONValue = FakeUpstream.echo
     ) throws -> FakeUpstream {
-        let portBox = Mutex(0)
+        let portBox = Locked(0)
         let server = try FakeUpstream { head, body in
             let port = portBox.withLock { $0 }
             let path = String(head.path)

@@ -1,6 +1,5 @@
 import Dispatch
 import JMAPRelay
-import Synchronization
 
 /// A client's webhook endpoint for tests (RFC 8620 §7.2): a `FakeUpstream` that answers every
 /// POST with 200 and keeps what it received, so a test can wait for a push to arrive.
@@ -13,7 +12,7 @@ public final class FakeWebhookReceiver: Sendable {
     }
 
     private final class Store: Sendable {
-        let pushes = Mutex<[Push]>([])
+        let pushes = Locked<[Push]>([])
         let arrived = DispatchSemaphore(value: 0)
     }
 

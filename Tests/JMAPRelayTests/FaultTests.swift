@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import JMAPRelay
 import RelayTestSupport
-import Synchronization
 import Testing
 
 /// Every fault action against the in-process fake upstream.
@@ -13,8 +12,8 @@ import Testing
         private let seen = Seen()
 
         final class Seen: Sendable {
-            let calls = Mutex<[[String]]>([])
-            let arguments = Mutex<[JSONValue]>([])
+            let calls = Locked<[[String]]>([])
+            let arguments = Locked<[JSONValue]>([])
         }
 
         init(session: JSONValue? = nil) throws {

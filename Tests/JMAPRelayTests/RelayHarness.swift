@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import JMAPRelay
 import RelayTestSupport
-import Synchronization
 
 /// A relay on port 0 in front of an upstream, with its trace lines captured. The I/O model is
 /// the default unless `RELAY_TEST_IO` names one (`epoll` or `threads`), so the end-to-end
@@ -12,7 +11,7 @@ final class RelayHarness: Sendable {
     private let lines = Lines()
     private let logs = Lines()
     private let finished = DispatchSemaphore(value: 0)
-    private let waited = Mutex(0)
+    private let waited = Locked(0)
 
     init(upstream: String, trace: RelayConfiguration.TraceMode = .text, configure: (inout RelayConfiguration) -> Void = { _ in },
          upstreamOverride: (any Upstream)? = nil) throws {
@@ -57,7 +56,7 @@ final class RelayHarness: Sendable {
 
 /// Lines collected from several threads.
 final class Lines: Sendable {
-    private let m = Mutex<[String]>([])
+    private let m = Locked<[String]>([])
     private let added = DispatchSemaphore(value: 0)
     func append(_ s: String) {
         m.withLock { $0.append(s) }

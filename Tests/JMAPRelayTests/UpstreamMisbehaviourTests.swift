@@ -1,7 +1,6 @@
 import Dispatch
 import JMAPRelay
 import RelayTestSupport
-import Synchronization
 import Testing
 
 /// An upstream that resets mid-body, lies about its length, never answers, speaks no HTTP or
@@ -97,7 +96,7 @@ import Testing
         #expect(up.waitUntilIdle())
         let socketsBefore = sockets()
         let allBefore = OpenDescriptors.count()
-        let unexpected = Mutex<[String]>([])
+        let unexpected = Locked<[String]>([])
         // 200 exchanges on 4 clients at once; every twentieth one waits out the upstream timeout.
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
             for i in 0..<50 {

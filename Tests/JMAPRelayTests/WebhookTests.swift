@@ -1,7 +1,6 @@
 import Foundation
 import JMAPRelay
 import RelayTestSupport
-import Synchronization
 import Testing
 
 /// Webhooks (RFC 8620 §7.2) through the relay: the server is given a relay callback URL, and
@@ -9,7 +8,7 @@ import Testing
 @Suite struct WebhookTests {
     /// URLs the fake server was given.
     final class Seen: Sendable {
-        let urls = Mutex<[String]>([])
+        let urls = Locked<[String]>([])
         var first: String? { urls.withLock { $0.first } }
     }
 

@@ -36,7 +36,7 @@ public final class RecordingFile: Sendable {
     private let pending = Locked<[UInt8]>([])
     private let writing = Atomic<Bool>(false)
     /// Set at the first failed write (reported once).
-    private let writeFailed = Atomic<Bool>(false)  // a pthread mutex: Mutex spun under contention (8% of CPU)
+    private let writeFailed = Atomic<Bool>(false)
     private let codec: RecordingCodec
     private let blobDir: String
     public let path: String

@@ -5,7 +5,7 @@ import Synchronization
 /// the ones an event loop handed over in the loop model). Shutdown closes the idle ones and
 /// waits for the busy ones.
 final class ConnectionThreads: Sendable {
-    private let connections = Mutex<[ObjectIdentifier: ClientConnection]>([:])
+    private let connections = Locked<[ObjectIdentifier: ClientConnection]>([:])
     private let allGone = DispatchSemaphore(value: 0)
     private let stopping = Atomic(false)
 

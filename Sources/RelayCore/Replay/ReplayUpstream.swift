@@ -1,9 +1,8 @@
-import Synchronization
 
 /// An `Upstream` that answers from a recording, with no network. It stands where the live
 /// upstream stands, so the trace, faults and control API work the same in both modes.
 public final class ReplayUpstream: Upstream, Sendable {
-    private let matcher: Mutex<ReplayMatcher>
+    private let matcher: Locked<ReplayMatcher>
     /// The recording's header.
     public let header: RecordingHeader
     /// Most bytes of a request body read for matching.
@@ -17,7 +16,7 @@ public final class ReplayUpstream: Upstream, Sendable {
         let m = ReplayMatcher(recording: recording)
         entries = m.entries
         shapes = m.shapes
-        matcher = Mutex(m)
+        matcher = Locked(m)
         header = recording.header
         self.maxBodyBytes = maxBodyBytes
     }
