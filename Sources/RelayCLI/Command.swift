@@ -25,31 +25,20 @@ enum Command: Equatable {
         case "-h", "--help": return .help(nil)
         case "--version": return .version
         case "help": return .help(rest.first)
-        case "serve":
-            if rest.contains("--help") || rest.contains("-h") { return .help("serve") }
-            let o = try ServeOptions.parse(rest)
-            if let r = o.record, r.file.isEmpty {
-                throw UsageError("'--record-mode', '--redact', '--pseudonymize' and '--normalize-ids' need '--record FILE'", command: "serve")
-            }
-            return .serve(o)
-        case "replay":
-            if rest.contains("--help") || rest.contains("-h") { return .help("replay") }
-            return .replay(try ReplayOptions.parse(rest))
-        case "lint":
-            if rest.contains("--help") || rest.contains("-h") { return .help("lint") }
-            return .lint(try LintOptions.parse(rest))
-        case "inspect":
-            if rest.contains("--help") || rest.contains("-h") { return .help("inspect") }
-            return .inspect(try InspectOptions.parse(rest))
-        case "export-har":
-            if rest.contains("--help") || rest.contains("-h") { return .help("export-har") }
-            return .exportHAR(try ExportHAROptions.parse(rest))
-        case "normalize":
-            if rest.contains("--help") || rest.contains("-h") { return .help("normalize") }
-            return .normalize(try NormalizeOptions.parse(rest))
+        case "serve": return rest.asksForHelp ? .help(first) : .serve(try ServeOptions.command.parse(rest))
+        case "replay": return rest.asksForHelp ? .help(first) : .replay(try ReplayOptions.command.parse(rest))
+        case "lint": return rest.asksForHelp ? .help(first) : .lint(try LintOptions.command.parse(rest))
+        case "inspect": return rest.asksForHelp ? .help(first) : .inspect(try InspectOptions.command.parse(rest))
+        case "export-har": return rest.asksForHelp ? .help(first) : .exportHAR(try ExportHAROptions.command.parse(rest))
+        case "normalize": return rest.asksForHelp ? .help(first) : .normalize(try NormalizeOptions.command.parse(rest))
         default:
             if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
             throw UsageError("unknown subcommand '\(first)'")
         }
     }
+}
+
+extension [String] {
+    /// `-h` or `--help` anywhere after a subcommand shows its help instead of running it.
+    fileprivate var asksForHelp: Bool { contains("--help") || contains("-h") }
 }

@@ -2,28 +2,30 @@ import Foundation
 import JMAPRelay
 
 /// `jmap-relay export-har FILE [-o OUT]`: a recording as a HAR 1.2 file.
-struct ExportHAROptions: Equatable {
+struct ExportHAROptions: Equatable, CommandOptions {
     var file = ""
     /// Where to write; nil for stdout.
     var output: String?
 
-    static func parse(_ args: [String]) throws -> ExportHAROptions {
-        var o = ExportHAROptions()
-        var r = ArgumentReader(args, command: "export-har")
-        while let t = r.next() {
-            switch t {
-            case .positional(let p):
-                guard o.file.isEmpty else { throw UsageError("unexpected argument '\(p)'", command: "export-har") }
-                o.file = p
-            case .option(let name, let inline) where name == "-o" || name == "--output":
-                o.output = try r.value(for: name, inline: inline)
-            case .option(let name, _):
-                throw UsageError("unknown option '\(name)'", command: "export-har")
+    static let command = CommandDeclaration<ExportHAROptions>(
+        name: "export-har",
+        abstract: "Convert a recording to a HAR 1.2 file.",
+        overview: """
+            Convert a recording to a HAR 1.2 file for a browser's network panel, Charles or Fiddler. Authorization \
+            and cookie headers are masked; bodies that are not text are written as base64.
+            """,
+        usage: "export-har <file> [-o <out.har>]",
+        argument: ArgumentDeclaration(
+            name: "file", help: "The recording (.jsonl).", missing: "missing the recording <file>", apply: { o, v in o.file = v }),
+        options: [
+            .value("-o", "--output", valueName: "file", default: .described("stdout"), help: "Write the HAR here.") { o, v, _ in
+                o.output = v
             }
-        }
-        guard !o.file.isEmpty else { throw UsageError("missing the recording <file>", command: "export-har") }
-        return o
-    }
+        ],
+        exitCodes: [
+            ExitCodeDescription(code: 0, meaning: "The HAR is written."), .usage, .corrupt, .unreadable,
+            ExitCodeDescription(code: 73, meaning: "The output cannot be written."),
+        ])
 }
 
 extension CLI {

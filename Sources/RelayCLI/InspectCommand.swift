@@ -2,28 +2,26 @@ import Foundation
 import JMAPRelay
 
 /// `jmap-relay inspect FILE [--calls]`: a summary of a recording on stdout.
-struct InspectOptions: Equatable {
+struct InspectOptions: Equatable, CommandOptions {
     var file = ""
     var calls = false
 
-    static func parse(_ args: [String]) throws -> InspectOptions {
-        var o = InspectOptions()
-        var r = ArgumentReader(args, command: "inspect")
-        while let t = r.next() {
-            switch t {
-            case .positional(let p):
-                guard o.file.isEmpty else { throw UsageError("unexpected argument '\(p)'", command: "inspect") }
-                o.file = p
-            case .option("--calls", let inline):
-                try r.flag("--calls", inline: inline)
-                o.calls = true
-            case .option(let name, _):
-                throw UsageError("unknown option '\(name)'", command: "inspect")
-            }
-        }
-        guard !o.file.isEmpty else { throw UsageError("missing the recording <file>", command: "inspect") }
-        return o
-    }
+    static let command = CommandDeclaration<InspectOptions>(
+        name: "inspect",
+        abstract: "Summarise a recording: endpoints, method calls, errors.",
+        overview: """
+            Summarise a recording: upstream, time span, exchanges by endpoint, JMAP method calls with counts, and \
+            every error (HTTP status 400 and above, method-level errors, SetErrors in notCreated/notUpdated/notDestroyed).
+            """,
+        usage: "inspect <file> [--calls]",
+        argument: ArgumentDeclaration(
+            name: "file", help: "The recording (.jsonl), e.g. recordings/sync.jsonl.", missing: "missing the recording <file>",
+            apply: { o, v in o.file = v }),
+        options: [
+            .flag("--calls", help: "Also list every method call: exchange, name, call id, arguments (abbreviated) and the "
+                + "responses that answered it.") { $0.calls = true }
+        ],
+        exitCodes: [ExitCodeDescription(code: 0, meaning: "The summary is printed."), .usage, .corrupt, .unreadable])
 }
 
 extension CLI {

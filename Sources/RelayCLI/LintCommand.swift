@@ -2,7 +2,7 @@ import Foundation
 import JMAPRelay
 
 /// `jmap-relay lint FILE [--format text|json] [--lint-ignore ID]…`.
-struct LintOptions: Equatable {
+struct LintOptions: Equatable, CommandOptions {
     /// How findings are printed.
     enum Format: String, Equatable {
         /// Grouped by rule, for a person.
@@ -16,36 +16,45 @@ struct LintOptions: Equatable {
     /// Rule ids switched off, in the order given.
     var ignored: [String] = []
 
-    static func parse(_ args: [String]) throws -> LintOptions {
-        var o = LintOptions()
-        var r = ArgumentReader(args, command: "lint")
-        while let t = r.next() {
-            switch t {
-            case .positional(let p):
-                guard o.file.isEmpty else { throw UsageError("unexpected argument '\(p)'", command: "lint") }
-                o.file = p
-            case .option(let name, let inline):
-                switch name {
-                case "--format":
-                    let v = try r.value(for: name, inline: inline)
-                    guard let f = Format(rawValue: v) else {
-                        throw UsageError("'--format' must be text or json (got '\(v)')", command: "lint")
+    static let command = CommandDeclaration<LintOptions>(
+        name: "lint",
+        abstract: "Check a recording for what a stricter JMAP server would reject.",
+        overview: """
+            Check a recording for what a stricter JMAP server (or client) would reject.
+
+            Every exchange is checked in order against RFC 8620/8621/8887 rules about the client (capabilities in \
+            'using', result references, limits, states, retries) and the server (session properties and URLs, call \
+            ids, newState, Content-Type). Each finding names its rule, level, RFC section, exchange #seq and call id.
+            """,
+        usage: "lint <file> [<options>]",
+        argument: ArgumentDeclaration(
+            name: "file", help: "The recording (.jsonl, from 'serve --record').", missing: "missing the recording to lint",
+            apply: { o, v in o.file = v }),
+        options: [
+            .value("--format", valueName: "format", default: .value("text"), help: "text (grouped by rule) or json.") { o, v, c in
+                guard let f = Format(rawValue: v) else { throw UsageError("'--format' must be text or json (got '\(v)')", command: c) }
+                o.format = f
+            },
+            .value("--lint-ignore", valueName: "id", help: "Switch a rule off; repeatable, or a comma list.") { o, v, c in
+                for id in v.split(separator: ",").map({ $0.trimmingASCIIWhitespace() }) {
+                    guard LintRules.rule(id: id) != nil else {
+                        throw UsageError("'--lint-ignore': no rule '\(id)' (see 'jmap-relay help lint')", command: c)
                     }
-                    o.format = f
-                case "--lint-ignore":
-                    for id in try r.value(for: name, inline: inline).split(separator: ",").map({ $0.trimmingASCIIWhitespace() }) {
-                        guard LintRules.rule(id: id) != nil else {
-                            throw UsageError("'--lint-ignore': no rule '\(id)' (see 'jmap-relay help lint')", command: "lint")
-                        }
-                        if !o.ignored.contains(id) { o.ignored.append(id) }
-                    }
-                default:
-                    throw UsageError("unknown option '\(name)'", command: "lint")
+                    if !o.ignored.contains(id) { o.ignored.append(id) }
                 }
-            }
-        }
-        guard !o.file.isEmpty else { throw UsageError("missing the recording to lint", command: "lint") }
-        return o
+            },
+        ],
+        sections: [HelpSection(title: "RULES", body: ruleList)],
+        exitCodes: [
+            ExitCodeDescription(code: 0, meaning: "No finding is an error."),
+            ExitCodeDescription(code: 1, meaning: "At least one finding is an error."),
+            .usage, .corrupt, .unreadable,
+        ])
+
+    /// One line per lint rule: id and level.
+    static var ruleList: String {
+        LintRules.all.map { "  \($0.id)\(String(repeating: " ", count: max(2, 38 - $0.id.count)))\($0.level.rawValue)" }
+            .joined(separator: "\n")
     }
 }
 

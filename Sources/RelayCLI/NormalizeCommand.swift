@@ -3,36 +3,46 @@ import JMAPRelay
 
 /// `jmap-relay normalize FILE (-o OUT | --in-place)`: server-assigned ids and states replaced
 /// by stable tokens in an existing recording.
-struct NormalizeOptions: Equatable {
+struct NormalizeOptions: Equatable, CommandOptions {
     var file = ""
     /// Where to write; nil with `--in-place`.
     var output: String?
     var inPlace = false
 
-    static func parse(_ args: [String]) throws -> NormalizeOptions {
-        var o = NormalizeOptions()
-        var r = ArgumentReader(args, command: "normalize")
-        while let t = r.next() {
-            switch t {
-            case .positional(let p):
-                guard o.file.isEmpty else { throw UsageError("unexpected argument '\(p)'", command: "normalize") }
-                o.file = p
-            case .option(let name, let inline) where name == "-o" || name == "--output":
-                o.output = try r.value(for: name, inline: inline)
-            case .option("--in-place", let inline):
-                try r.flag("--in-place", inline: inline)
-                o.inPlace = true
-            case .option(let name, _):
-                throw UsageError("unknown option '\(name)'", command: "normalize")
+    static let command = CommandDeclaration<NormalizeOptions>(
+        name: "normalize",
+        abstract: "Replace a recording's server ids and states by stable tokens.",
+        overview: """
+            Replace the server-assigned ids and state strings of a recording by stable tokens, numbered in order of \
+            first appearance: A1 accounts, I1 object ids, B1 blob ids, S1 states. A fixture re-recorded against a \
+            fresh server then comes out the same and diffs cleanly, and a test asserting on ids survives a re-record.
+
+            Only JMAP positions change, consistently across the file: the session's accounts and state, ids and \
+            states in requests and answers, push messages, and the account and blob ids in download and upload \
+            paths. Names, creation ids, header values (messageId, references) and the client's request ids stay. \
+            The result replays like the original: the client only ever sees the tokens. 'serve --normalize-ids' \
+            does the same while recording.
+            """,
+        usage: "normalize <file> (-o <out.jsonl> | --in-place)",
+        argument: ArgumentDeclaration(
+            name: "file", help: "The recording (.jsonl).", missing: "missing the recording <file>", apply: { o, v in o.file = v }),
+        options: [
+            .value("-o", "--output", valueName: "file",
+                   help: "Write the normalised recording here (changed side-stored bodies go to <file>.blobs/, unchanged ones are copied).") { o, v, _ in
+                o.output = v
+            },
+            .flag("--in-place", help: "Rewrite <file> itself.") { $0.inPlace = true },
+        ],
+        exitCodes: [
+            ExitCodeDescription(code: 0, meaning: "The normalised recording is written."), .usage, .corrupt, .unreadable,
+            ExitCodeDescription(code: 73, meaning: "The output cannot be written."),
+        ],
+        validate: { o in
+            if o.inPlace, o.output != nil { throw UsageError("'-o' and '--in-place' exclude each other", command: "normalize") }
+            guard o.inPlace || o.output != nil else {
+                throw UsageError("say where to write: '-o <out.jsonl>' or '--in-place'", command: "normalize")
             }
-        }
-        guard !o.file.isEmpty else { throw UsageError("missing the recording <file>", command: "normalize") }
-        if o.inPlace, o.output != nil { throw UsageError("'-o' and '--in-place' exclude each other", command: "normalize") }
-        guard o.inPlace || o.output != nil else {
-            throw UsageError("say where to write: '-o <out.jsonl>' or '--in-place'", command: "normalize")
-        }
-        return o
-    }
+        })
 }
 
 extension CLI {
