@@ -1,36 +1,55 @@
 import Foundation
-import Synchronization
+import RelayCore
 
-/// Writes trace lines to stdout without making the exchange wait for the terminal: lines are
-/// appended to a buffer under a lock and a writer thread flushes it. A line reaches stdout
-/// within about two milliseconds; under load many lines go out in one write.
+/// Writes trace lines to stdout without ever making an exchange wait for a slow reader.
+///
+/// - A file (or /dev/null) never waits: each line is written at once, one write(2).
+/// - A pipe is written at once while it has room and nothing is queued; otherwise lines queue
+///   and the writer thread writes them, so only that thread ever waits for the reader.
+/// - A terminal always goes through the writer thread (flow control can stop it).
+///
+/// Writing at once spares the cross-thread wake-up per exchange that a writer thread costs,
+/// which at one connection is a large share of an exchange.
 final class TraceSink: Sendable {
     private struct State {
+        /// Lines waiting for the writer thread.
         var pending: [UInt8] = []
+        /// A line being written at once (kept between lines for its capacity).
+        var line: [UInt8] = []
+        /// The writer thread is writing lines it took: newer lines must queue behind them.
+        var writerBusy = false
         var closed = false
     }
 
     private let state = Locked(State())
-    private let wake = DispatchSemaphore(value: 0)
+    private let output: OutputDescriptor
+    /// Wakes the writer thread when lines queue or the sink closes.
+    private let queued = NSCondition()
     private let done = DispatchSemaphore(value: 0)
     private let custom: (@Sendable (String) -> Void)?
+    private let hasWriter: Bool
 
-    init(custom: (@Sendable (String) -> Void)?) {
+    /// - Parameters:
+    ///   - custom: receives each line instead of stdout (tests, a client's own sink).
+    ///   - fd: where lines go when there is no `custom` sink.
+    init(custom: (@Sendable (String) -> Void)?, fd: Int32 = 1) {
         self.custom = custom
-        if custom == nil {
+        output = OutputDescriptor(fd: fd)
+        hasWriter = custom == nil && output.kind != .file
+        if hasWriter {
             let t = Thread { [self] in self.writerLoop() }
             t.name = "trace-writer"
             t.start()
         }
     }
 
-    /// Queues one line (a newline is added).
+    /// Writes or queues one line (a newline is added).
     func emit(_ line: String) {
         if let custom { return custom(line) }
         emitLine { $0.append(contentsOf: line.utf8) }
     }
 
-    /// Queues one line written straight into the buffer by `write` (a newline is added).
+    /// Writes or queues one line written straight into a buffer by `write` (a newline is added).
     func emitLine(_ write: (inout [UInt8]) -> Void) {
         if let custom {
             var line: [UInt8] = []
@@ -38,39 +57,71 @@ final class TraceSink: Sendable {
             custom(String(decoding: line, as: UTF8.self))
             return
         }
-        let first = state.withLock { s -> Bool in
+        let wake = state.withLock { s -> Bool in
+            guard !s.closed else { return false }
+            if output.kind == .file || (output.kind == .pipe && !s.writerBusy && s.pending.isEmpty) {
+                s.line.removeAll(keepingCapacity: true)
+                write(&s.line)
+                s.line.append(0x0A)
+                if output.kind == .file || (s.line.count <= OutputDescriptor.atomicPipeWrite && output.hasRoomNow()) {
+                    s.line.withUnsafeBytes { _ = output.writeAll($0) }
+                    return false
+                }
+                s.pending.append(contentsOf: s.line)
+                return true
+            }
             let wasEmpty = s.pending.isEmpty
             write(&s.pending)
             s.pending.append(0x0A)
-            return wasEmpty
+            return wasEmpty && !s.writerBusy
         }
-        if first { wake.signal() }
+        if wake { signalWriter() }
     }
 
-    /// Flushes what is queued and stops the writer.
+    /// Writes what is queued and stops the writer.
     func close() {
         guard custom == nil else { return }
         let already = state.withLock { s -> Bool in
             defer { s.closed = true }
             return s.closed
         }
-        if already { return }
-        wake.signal()
+        guard !already, hasWriter else { return }
+        signalWriter()
         done.wait()
     }
 
+    private func signalWriter() {
+        queued.lock()
+        queued.signal()
+        queued.unlock()
+    }
+
+    /// The only place that may wait for a slow pipe or terminal reader.
     private func writerLoop() {
+        var bytes: [UInt8] = []
         while true {
-            wake.wait()
-            // Let lines gather for a moment: under load one write carries hundreds of them,
-            // and the exchanges' threads are not woken by a writer per line.
-            if !state.withLock({ $0.closed }) { Thread.sleep(forTimeInterval: 0.002) }
-            let (bytes, closed) = state.withLock { s -> ([UInt8], Bool) in
-                let b = s.pending
-                s.pending.removeAll(keepingCapacity: true)
-                return (b, s.closed)
+            queued.lock()
+            var closed = false
+            while true {
+                let taken = state.withLock { s -> Bool in
+                    closed = s.closed
+                    guard !s.pending.isEmpty else {
+                        s.writerBusy = false
+                        return false
+                    }
+                    swap(&bytes, &s.pending)
+                    s.writerBusy = true
+                    return true
+                }
+                if taken || closed { break }
+                queued.wait()
             }
-            if !bytes.isEmpty { FileHandle.standardOutput.write(Data(bytes)) }
+            queued.unlock()
+            if !bytes.isEmpty {
+                bytes.withUnsafeBytes { _ = output.writeAll($0) }
+                bytes.removeAll(keepingCapacity: bytes.capacity <= 1 << 20)
+                continue  // what queued meanwhile goes next, before any line is written at once
+            }
             if closed {
                 done.signal()
                 return
