@@ -72,8 +72,7 @@ public enum CLI {
                     if r.normalizeIds, !existing.exchanges.isEmpty {
                         Log().warning("--normalize-ids with --record-mode new: answers replayed from \(r.file) carry tokens the live server does not know; a request built from them and forwarded fails there (re-record the flow whole with --record-mode all)")
                     }
-                    let live = try LiveUpstream(tls: config.tls, connectTimeout: config.connectTimeout, readTimeout: config.upstreamTimeout)
-                    let upstream = FallbackUpstream(replay: ReplayUpstream(recording: existing), live: live)
+                    let upstream = FallbackUpstream(replay: ReplayUpstream(recording: existing))
                     return runRelay(config, upstream: upstream, describe: "\(o.upstream) (recording to \(r.file), replaying what it has)")
                 }
             } catch {
@@ -111,14 +110,7 @@ public enum CLI {
                 printErr("Error: the recording names no usable upstream; give '--upstream URL'\n\(HelpText.usageLine(for: "replay"))")
                 return 64
             }
-            do {
-                upstream = FallbackUpstream(replay: replay, live: try LiveUpstream(
-                    tls: config.tls, connectTimeout: config.connectTimeout, readTimeout: config.upstreamTimeout),
-                    forwardingPrimaryTo: origin == primary ? nil : origin)
-            } catch {
-                printErr("Error: \(error)")
-                return 1
-            }
+            upstream = FallbackUpstream(replay: replay, forwardingPrimaryTo: origin == primary ? nil : origin)
             describe = "\(o.file) (\(recording.exchanges.count) recorded exchanges; misses go to \(live))"
         }
         do {

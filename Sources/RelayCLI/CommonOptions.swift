@@ -12,7 +12,6 @@ struct CommonOptions: Equatable, Sendable {
     var strictLimits = false
     var lint = false
     var lintIgnore: [String] = []
-    var ioModel: RelayConfiguration.IOModel = .eventLoop
     var pollMicroseconds = 50
     var loops: Int?
 
@@ -28,13 +27,6 @@ struct CommonOptions: Equatable, Sendable {
                 throw UsageError("'--trace' must be text, json or off (got '\(v)')", command: c)
             }
             o.trace = m
-        },
-        .value("--io", valueName: "model", default: .value("epoll"),
-               help: "epoll: one event loop per core, threads only for streams and faults; threads: a thread per connection.") { o, v, c in
-            guard let m = RelayConfiguration.IOModel(rawValue: v) else {
-                throw UsageError("'--io' must be epoll or threads (got '\(v)')", command: c)
-            }
-            o.ioModel = m
         },
         .value("--poll-us", valueName: "n", default: .value("50"),
                help: "Microseconds a busy event loop keeps polling before it sleeps: lower latency for a little CPU; 0 to sleep at once.") { o, v, c in
@@ -97,7 +89,6 @@ struct CommonOptions: Equatable, Sendable {
         c.listenHost = listenHost
         c.listenPort = listenPort
         c.trace = trace
-        c.ioModel = ioModel
         c.pollBeforeSleep = .microseconds(pollMicroseconds)
         c.eventLoopCount = loops
         c.maxRequestBodyBytes = maxBodyBytes

@@ -3,12 +3,10 @@ import RelayCore
 import RelayTestSupport
 import Testing
 
-/// What the event-loop model must keep doing like the thread model: pipelined requests in
-/// order, keep-alive to the upstream, requests the loop hands to a thread (chunked bodies,
-/// big answers) with the connection serving on afterwards. Each runs under both models.
+/// What the event loops must do on every connection: pipelined requests in order,
+/// keep-alive to the upstream, chunked and large bodies streamed with the connection serving
+/// on afterwards, idle and slow clients cut at their timeouts.
 @Suite struct EventLoopTests {
-    static let models = RelayConfiguration.IOModel.allCases
-
     /// An upstream answering with the request's target and body.
     static func echoUpstream() throws -> FakeUpstream {
         try FakeUpstream { head, body in
@@ -16,11 +14,11 @@ import Testing
         }
     }
 
-    @Test(arguments: models)
-    func pipelinedRequestsAreAnsweredInOrder(_ io: RelayConfiguration.IOModel) throws {
+    @Test
+    func pipelinedRequestsAreAnsweredInOrder() throws {
         let up = try Self.echoUpstream()
         defer { up.stop() }
-        let h = try RelayHarness(upstream: up.baseURL) { $0.ioModel = io }
+        let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let c = try h.client()
         try c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiGET /c HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -29,22 +27,22 @@ import Testing
         #expect(try c.readResponse().text == "/c")
     }
 
-    @Test(arguments: models)
-    func keepAliveReusesOneUpstreamConnection(_ io: RelayConfiguration.IOModel) throws {
+    @Test
+    func keepAliveReusesOneUpstreamConnection() throws {
         let up = try Self.echoUpstream()
         defer { up.stop() }
-        let h = try RelayHarness(upstream: up.baseURL) { $0.ioModel = io }
+        let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let c = try h.client()
         for i in 0..<10 { #expect(try c.request("GET", "/n\(i)").text == "/n\(i)") }
         #expect(up.connectionCount == 1)
     }
 
-    @Test(arguments: models)
-    func aHandedOverRequestLeavesTheConnectionServing(_ io: RelayConfiguration.IOModel) throws {
+    @Test
+    func aChunkedRequestLeavesTheConnectionServing() throws {
         let up = try Self.echoUpstream()
         defer { up.stop() }
-        let h = try RelayHarness(upstream: up.baseURL) { $0.ioModel = io }
+        let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let c = try h.client()
         try c.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
@@ -54,8 +52,8 @@ import Testing
         #expect(h.relay.exchanges().count == 2)
     }
 
-    @Test(arguments: models)
-    func aBigChunkedAnswerIsHandedOverMidBody(_ io: RelayConfiguration.IOModel) throws {
+    @Test
+    func aBigChunkedAnswerIsStreamed() throws {
         // Bigger than what a loop buffers, chunked: the loop has read part of it already.
         let chunk = (0..<(256 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         var raw = Array("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
@@ -64,7 +62,7 @@ import Testing
         let answer = raw
         let up = try FakeUpstream { _, _ in .raw(answer) }
         defer { up.stop() }
-        let h = try RelayHarness(upstream: up.baseURL) { $0.ioModel = io }
+        let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let r = try h.client().request("GET", "/download/big.bin")
         #expect(r.head.status == 200)
@@ -72,12 +70,11 @@ import Testing
         #expect(r.body == Array((0..<12).map { _ in chunk }.joined()))
     }
 
-    @Test(arguments: models)
-    func idleAndSlowClientsAreClosedAtTheirTimeouts(_ io: RelayConfiguration.IOModel) throws {
+    @Test
+    func idleAndSlowClientsAreClosedAtTheirTimeouts() throws {
         let up = try Self.echoUpstream()
         defer { up.stop() }
         let h = try RelayHarness(upstream: up.baseURL) { c in
-            c.ioModel = io
             c.idleTimeout = .milliseconds(300)
             c.headTimeout = .milliseconds(300)
         }

@@ -3,9 +3,7 @@ import Foundation
 import JMAPRelay
 import RelayTestSupport
 
-/// A relay on port 0 in front of an upstream, with its trace lines captured. The I/O model is
-/// the default unless `RELAY_TEST_IO` names one (`epoll` or `threads`), so the end-to-end
-/// suites can run under both.
+/// A relay on port 0 in front of an upstream, with its trace lines captured.
 final class RelayHarness: Sendable {
     let relay: Relay
     private let lines = Lines()
@@ -22,9 +20,6 @@ final class RelayHarness: Sendable {
         c.traceSink = { line in lines.append(line) }
         c.logSink = { line in logs.append(line) }
         c.drainTimeout = .seconds(2)
-        if let io = ProcessInfo.processInfo.environment["RELAY_TEST_IO"].flatMap(RelayConfiguration.IOModel.init) {
-            c.ioModel = io
-        }
         configure(&c)
         relay = try Relay(configuration: c, upstream: upstreamOverride)
         let finished = self.finished

@@ -14,7 +14,6 @@ public final class FaultController: Sendable {
     /// What the rules need of every request, kept current as rules change so that the
     /// per-request checks take no lock.
     private let anyRules = Atomic(false)
-    private let anyDelays = Atomic(false)
     private let anyAccountMatch = Atomic(false)
     private let anyEventRules = Atomic(false)
 
@@ -34,7 +33,6 @@ public final class FaultController: Sendable {
     /// Copies what every request asks of the rules into the atomics (called under the lock).
     private func publish(_ b: FaultBook) {
         anyRules.store(!b.isEmpty, ordering: .releasing)
-        anyDelays.store(b.hasDelays, ordering: .releasing)
         anyAccountMatch.store(b.needsAccounts, ordering: .releasing)
         anyEventRules.store(b.hasEventRules, ordering: .releasing)
     }
@@ -71,9 +69,6 @@ public final class FaultController: Sendable {
 
     /// Whether there is nothing to do for any exchange (the fast path).
     var isIdle: Bool { !strictLimits && !anyRules.load(ordering: .acquiring) }
-
-    /// Whether a loaded rule sleeps, so requests must stay off the event loops.
-    var mayBlock: Bool { anyDelays.load(ordering: .acquiring) }
 
     /// Whether API requests must be parsed whole to decide (a rule matches on `account`).
     var needsAccounts: Bool { anyAccountMatch.load(ordering: .acquiring) }

@@ -24,7 +24,11 @@ struct FaultPlan {
     /// Call index → the error the client gets for it.
     var errors: [Int: CallError] = [:]
     var setErrors: [SetErrors] = []
+    /// Held before the request goes upstream (or before a made-up answer goes out).
+    var requestDelayMs = 0
+    /// Held before the answer goes to the client.
     var responseDelayMs = 0
+    /// Bytes per second both ways (the bandwidth fault).
     var truncateAfter: Int?
     var bytesPerSecond: Int?
     /// No call is left for the upstream: the relay answers alone.

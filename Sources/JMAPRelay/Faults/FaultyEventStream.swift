@@ -1,12 +1,11 @@
-import Foundation
 import RelayCore
 
 /// An event stream read event by event so push faults can act on single `state` events:
-/// drop one, send it twice, hold it back, or end the stream after N. Other events pass
-/// re-serialised (comment lines are not kept). Used only while an event-level rule is loaded.
-final class FaultyEventStream: BodySource, @unchecked Sendable {
-    // Owned by the thread writing the response.
-    private let inner: any BodySource
+/// drop one, send it twice, hold it back (a delay on the loop, never a sleep), or end the
+/// stream after N. Other events pass re-serialised (comment lines are not kept). Used only
+/// while an event-level rule is loaded.
+final class FaultyEventStream: BodyTransform, @unchecked Sendable {
+    // Owned by the loop carrying the stream.
     private var parser = ServerSentEventParser()
     private let decide: (ServerSentEvent) -> [FaultBook.Fired]
     private let onFault: (ServerSentEvent, FaultRule) -> Void
@@ -16,45 +15,30 @@ final class FaultyEventStream: BodySource, @unchecked Sendable {
     /// - Parameters:
     ///   - decide: the rules that fire on one `state` event.
     ///   - onFault: called for each rule that fired (for the trace).
-    init(_ inner: any BodySource, decide: @escaping (ServerSentEvent) -> [FaultBook.Fired],
-         onFault: @escaping (ServerSentEvent, FaultRule) -> Void) {
-        self.inner = inner
+    init(decide: @escaping (ServerSentEvent) -> [FaultBook.Fired], onFault: @escaping (ServerSentEvent, FaultRule) -> Void) {
         self.decide = decide
         self.onFault = onFault
     }
 
-    var knownLength: Int? { nil }
-
-    func read() throws -> ArraySlice<UInt8>? {
-        while !ended {
-            guard let piece = try inner.read() else { return nil }
-            var out: [UInt8] = []
-            for e in parser.feed(piece) where !ended {
-                guard e.type == "state" else {
-                    out += e.serialized()
-                    continue
-                }
-                out += apply(e)
+    func transform(_ piece: ArraySlice<UInt8>) -> (segments: [(delayMs: Int, bytes: [UInt8])], end: Bool) {
+        var segments: [(delayMs: Int, bytes: [UInt8])] = [(0, [])]
+        for e in parser.feed(piece) where !ended {
+            guard e.type == "state" else {
+                segments[segments.count - 1].bytes += e.serialized()
+                continue
             }
-            if !out.isEmpty { return out[...] }
+            let fired = decide(e)
+            for f in fired { onFault(e, f.rule) }
+            let effect = PushFaultEffect(fired.map(\.rule.action))
+            if let cut = effect.cutAfter, stateEvents >= cut {
+                ended = true
+                break
+            }
+            stateEvents += 1
+            if let cut = effect.cutAfter, stateEvents >= cut { ended = true }
+            if effect.delayMs > 0 { segments.append((effect.delayMs, [])) }
+            for _ in 0..<effect.copies { segments[segments.count - 1].bytes += e.serialized() }
         }
-        return nil
-    }
-
-    /// The bytes one `state` event becomes.
-    private func apply(_ e: ServerSentEvent) -> [UInt8] {
-        let fired = decide(e)
-        for f in fired { onFault(e, f.rule) }
-        let effect = PushFaultEffect(fired.map(\.rule.action))
-        if effect.delayMs > 0 { Thread.sleep(forTimeInterval: Double(effect.delayMs) / 1000) }
-        let copies = effect.copies
-        let cut = effect.cutAfter
-        if let cut, stateEvents >= cut {
-            ended = true
-            return []
-        }
-        stateEvents += 1
-        if let cut, stateEvents >= cut { ended = true }
-        return Array(repeating: e.serialized(), count: copies).flatMap { $0 }
+        return (segments, ended)
     }
 }

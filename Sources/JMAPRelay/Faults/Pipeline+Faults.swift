@@ -3,8 +3,8 @@ import RelayCore
 
 /// What fault planning tells `Pipeline.handle`.
 enum FaultOutcome {
-    /// Answer the client now; the upstream is not asked.
-    case reply(RelayReply)
+    /// Answer the client after `delayMs` (delay faults that fired before); the upstream is not asked.
+    case reply(RelayReply, delayMs: Int)
     /// Go on, with this plan for the answer.
     case proceed(FaultPlan)
 }
@@ -44,26 +44,25 @@ extension Pipeline {
                 let problem = ProblemDetails.relay(
                     "fault", title: HTTPStatus.reason(for: code), status: code,
                     detail: f.rule.detail ?? "Injected by fault rule \(f.rule.id) (\(f.rule.spec)).")
-                return .reply(.response(.problem(problem, extraHeaders: extra)))
+                return .reply(.response(.problem(problem, extraHeaders: extra)), delayMs: plan.requestDelayMs)
             case .delay(let ms, .request):
-                Thread.sleep(forTimeInterval: Double(ms) / 1000)
+                plan.requestDelayMs += ms
             case .delay(let ms, .response):
                 plan.responseDelayMs += ms
             case .reset:
                 draft.error = "connection reset by fault \(f.rule.id)"
-                return .reply(.reset)
+                return .reply(.reset, delayMs: plan.requestDelayMs)
             case .hang:
                 draft.error = "hung by fault \(f.rule.id)"
-                return .reply(.hang)
+                return .reply(.hang, delayMs: plan.requestDelayMs)
             case .truncate(let n):
                 plan.truncateAfter = min(plan.truncateAfter ?? Int.max, n)
             case .bandwidth(let rate):
                 plan.bytesPerSecond = min(plan.bytesPerSecond ?? Int.max, rate)
-                body = ThrottledBody(body, bytesPerSecond: rate)
             case .requestError(let type, let limit):
                 let problem = limit.map { LimitCheck.problem(limit: $0, detail: description) }
                     ?? LimitCheck.requestProblem(type, detail: description)
-                return .reply(.response(.problem(problem)))
+                return .reply(.response(.problem(problem)), delayMs: plan.requestDelayMs)
             case .methodError(let type, let phase):
                 for i in f.calls {
                     plan.errors[i] = FaultPlan.CallError(type: type, description: f.rule.detail)
@@ -84,7 +83,7 @@ extension Pipeline {
         }
 
         if let refusal = enforceStanding(draft, plan: &plan, standing: standing, limits: limits, splitBefore: &splitBefore) {
-            return .reply(.response(refusal))
+            return .reply(.response(refusal), delayMs: plan.requestDelayMs)
         }
         guard let batch = plan.batch, var working else { return .proceed(plan) }
 

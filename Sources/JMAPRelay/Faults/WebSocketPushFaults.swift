@@ -1,13 +1,12 @@
-import Foundation
 import RelayCore
 
 /// Push faults on a WebSocket (RFC 8887): the server's frames are read whole, and a
 /// `StateChange` message in a single frame is dropped, sent twice, held back, or ends the
 /// connection after N of them. Other frames pass (re-serialised, unchanged in meaning). Used
-/// only while an event-level rule is loaded; called from the one thread relaying the server's
-/// bytes to the client.
-final class WebSocketPushFaults: TunnelFilter, @unchecked Sendable {
-    // Owned by the upstream-to-client thread.
+/// only while an event-level rule is loaded; called on the loop relaying the server's bytes
+/// to the client. A delay holds the frame back (and what follows it) on the loop.
+final class WebSocketPushFaults: BodyTransform, @unchecked Sendable {
+    // Owned by the loop carrying the tunnel.
     private var parser = WebSocketFrameParser()
     private var passThrough = false
     private var stateChanges = 0
@@ -22,38 +21,37 @@ final class WebSocketPushFaults: TunnelFilter, @unchecked Sendable {
         self.onFault = onFault
     }
 
-    func upstreamBytes(_ bytes: ArraySlice<UInt8>) -> (forward: [UInt8], end: Bool) {
-        if passThrough { return (Array(bytes), false) }
+    func transform(_ bytes: ArraySlice<UInt8>) -> (segments: [(delayMs: Int, bytes: [UInt8])], end: Bool) {
+        if passThrough { return ([(0, Array(bytes))], false) }
         parser.append(bytes)
-        var out: [UInt8] = []
+        var segments: [(delayMs: Int, bytes: [UInt8])] = [(0, [])]
         do {
             while let frame = try parser.next() {
                 guard frame.opcode == .text, frame.fin, Self.isStateChange(frame.payload) else {
-                    frame.write(into: &out)
+                    frame.write(into: &segments[segments.count - 1].bytes)
                     continue
                 }
-                let (copies, end) = apply(frame.payload)
-                for _ in 0..<copies { frame.write(into: &out) }
-                if end { return (out, true) }
+                let (copies, delayMs, end) = apply(frame.payload)
+                if delayMs > 0 { segments.append((delayMs, [])) }
+                for _ in 0..<copies { frame.write(into: &segments[segments.count - 1].bytes) }
+                if end { return (segments, true) }
             }
         } catch {
             // A framing error: the stream is beyond reading; pass the rest as it comes.
             passThrough = true
-            out += bytes
+            segments[segments.count - 1].bytes += bytes
         }
-        return (out, false)
+        return (segments, false)
     }
 
-    private func apply(_ message: [UInt8]) -> (copies: Int, end: Bool) {
+    private func apply(_ message: [UInt8]) -> (copies: Int, delayMs: Int, end: Bool) {
         let fired = decide()
         for f in fired { onFault(message, f.rule) }
         let effect = PushFaultEffect(fired.map(\.rule.action))
-        if effect.delayMs > 0 { Thread.sleep(forTimeInterval: Double(effect.delayMs) / 1000) }
-        let copies = effect.copies
         let cut = effect.cutAfter
-        if let cut, stateChanges >= cut { return (0, true) }
+        if let cut, stateChanges >= cut { return (0, 0, true) }
         stateChanges += 1
-        return (copies, cut.map { stateChanges >= $0 } ?? false)
+        return (effect.copies, effect.delayMs, cut.map { stateChanges >= $0 } ?? false)
     }
 
     static func isStateChange(_ payload: [UInt8]) -> Bool {

@@ -1,33 +1,30 @@
-import Foundation
 import RelayCore
 
 /// The body of `GET /_relay/events`: a never-ending `text/event-stream` that starts with the
 /// recent exchanges and then carries each new one as a `data:` line (the control API's JSON
-/// for an exchange). `read()` blocks until there is something to send, so the connection's
-/// thread writes each event as it happens. A comment goes out after `heartbeatSeconds` of
-/// silence, so a client that left is noticed at the next write; the stream ends when the relay
-/// stops or `finish()` is called.
-final class ExchangeEventStream: BodySource, @unchecked Sendable {
-    // `queue`, `preamble`, `finished` and `lastWrite` are guarded by `condition`.
-    private let condition = NSCondition()
-    private var queue: [Exchange] = []
-    private var preamble: [UInt8]? = Array(": jmap-relay exchanges\nretry: 2000\n\n".utf8)
-    private var finished = false
-    private var lastWrite = Date()
-    private let isStopping: @Sendable () -> Bool
-    private let heartbeatSeconds: Double
-    /// Exchanges waiting beyond this many are dropped (a client that does not read).
-    static let maxQueued = 1000
-
-    let knownLength: Int? = nil
-
-    init(heartbeatSeconds: Double = 15, isStopping: @escaping @Sendable () -> Bool) {
-        self.isStopping = isStopping
-        self.heartbeatSeconds = heartbeatSeconds
+/// for an exchange), pushed to the client's loop as it happens. A comment goes out after
+/// `heartbeatSeconds` of silence, so a client that left is noticed at the next write; the
+/// stream ends when the relay stops or `finish()` is called.
+final class ExchangeEventStream: PushedBody, @unchecked Sendable {
+    // `primed` and `early` are guarded by `lock`; what is sent goes through `PushedBody`.
+    private struct Primer {
+        var primed = false
+        var early: [Exchange] = []
     }
 
+    private let primer = Locked(Primer())
+    private let heartbeatSeconds: Int
+
+    init(heartbeatSeconds: Int = 15) {
+        self.heartbeatSeconds = heartbeatSeconds
+        super.init()
+        emit(Array(": jmap-relay exchanges\nretry: 2000\n\n".utf8))
+    }
+
+    override var heartbeat: (interval: Duration, bytes: [UInt8])? { (.seconds(heartbeatSeconds), Array(": ping\n\n".utf8)) }
+
     /// Whether an exchange is shown: the relay's own control requests are left out.
-    static func isShown(_ e: Exchange) -> Bool { !(e.request.target == "/_relay" || e.request.target.hasPrefix("/_relay/")) }
+    static func isShown(_ e: Exchange) -> Bool { !RelayPaths.isControl(e.request.target) }
 
     /// `id: <seq>` and `data: <json>`, then the blank line that ends an event.
     static func event(_ e: Exchange) -> [UInt8] {
@@ -37,50 +34,26 @@ final class ExchangeEventStream: BodySource, @unchecked Sendable {
         return out
     }
 
-    /// Puts the ring's exchanges before anything queued since subscribing; one that is in
-    /// both is sent once.
+    /// Sends the ring's exchanges before anything that arrived since subscribing; one that
+    /// is in both is sent once.
     func prime(with recent: [Exchange]) {
-        condition.lock()
-        let queued = Set(queue.map(\.seq))
-        queue = recent.filter { Self.isShown($0) && !queued.contains($0.seq) } + queue
-        condition.signal()
-        condition.unlock()
+        let early = primer.withLock { p -> [Exchange] in
+            p.primed = true
+            defer { p.early = [] }
+            return p.early
+        }
+        let seen = Set(early.map(\.seq))
+        for e in recent where Self.isShown(e) && !seen.contains(e.seq) { emit(Self.event(e)) }
+        for e in early { emit(Self.event(e)) }
     }
 
-    /// Queues a finished exchange (called on the thread that finished it).
+    /// Sends a finished exchange (called on the thread that finished it).
     func push(_ e: Exchange) {
         guard Self.isShown(e) else { return }
-        condition.lock()
-        if queue.count < Self.maxQueued { queue.append(e) }
-        condition.signal()
-        condition.unlock()
-    }
-
-    /// Ends the stream after what is queued.
-    func finish() {
-        condition.lock()
-        finished = true
-        condition.signal()
-        condition.unlock()
-    }
-
-    func read() throws -> ArraySlice<UInt8>? {
-        condition.lock()
-        defer { condition.unlock() }
-        var out = preamble ?? []
-        preamble = nil
-        while out.isEmpty, queue.isEmpty {
-            if finished || isStopping() { return nil }
-            if -lastWrite.timeIntervalSinceNow >= heartbeatSeconds {
-                out = Array(": ping\n\n".utf8)
-                break
-            }
-            // A new event wakes this at once; the timeout only serves the stop flag and the heartbeat.
-            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.5))
+        let now = primer.withLock { p -> Bool in
+            if !p.primed { p.early.append(e) }
+            return p.primed
         }
-        for e in queue { out += Self.event(e) }
-        queue.removeAll()
-        lastWrite = Date()
-        return out[...]
+        if now { emit(Self.event(e)) }
     }
 }

@@ -17,7 +17,7 @@ extension Pipeline {
     /// stream is subscribed before the response is written, so an exchange that finishes after
     /// the client has read the first bytes is always delivered.
     func eventStreamResponse() -> RelayResponse {
-        let stream = ExchangeEventStream(isStopping: { [self] in isStopping })
+        let stream = ExchangeEventStream()
         // Subscribe first, then take the ring, so that no exchange falls between the two.
         let id = observers.subscribe { stream.push($0) }
         stream.prime(with: observers.recent(since: 0))

@@ -11,6 +11,8 @@ enum BodyBuffer {
     }
 
     static func read(_ body: any BodySource, limit: Int) -> Result {
+        // Carried by the loop past the pipeline: there is nothing to read here.
+        if body is StreamedBody || body is PushedBody { return Result(complete: nil, source: body) }
         // Already in memory (the event loop's bodies): handed over, not copied.
         if let whole = body.unreadContents, whole.count <= limit { return Result(complete: whole, source: body) }
         var bytes: [UInt8] = []

@@ -21,18 +21,18 @@ extension Pipeline {
         let target = draft.request.target
         let recorder = up.replayed ? nil : config.recorder
         let start = startNanos
-        var source = up.body
+        var faulty: FaultyEventStream?
         if faults.hasEventRules {
             let faults = self.faults
             let stream = FaultContext(method: draft.request.method, path: String(draft.request.path), kind: .eventSource)
-            source = FaultyEventStream(up.body, decide: { _ in faults.decideEvent(stream) }) { event, rule in
+            faulty = FaultyEventStream(decide: { _ in faults.decideEvent(stream) }) { event, rule in
                 let what = PushSummary.stateChange(json: Array(event.data.utf8)) ?? "push state"
                 var r = PushTraceRecord(seq: seq, kind: .eventSource, direction: .toClient, type: "fault", summary: what)
                 r.problems = ["fault: \(rule.label)"]
                 observers.emitPush(r)
             }
         }
-        let tap = EventStreamTap(source, checkForGzip: labelled) { event in
+        let tap = EventStreamTap(after: faulty, checkForGzip: labelled) { event in
             guard event.type == "state" else { return }
             if let recorder {
                 let data = (try? JSONParser.parse(Array(event.data.utf8))) ?? .string(event.data)
@@ -44,8 +44,8 @@ extension Pipeline {
         } onGzip: {
             log.warning("#\(seq) \(target): the event stream is really gzip although identity was asked for; it reaches the client undecoded")
         }
-        var r = RelayResponse(head: head, body: tap)
-        r.flushHead = true
+        var r = RelayResponse(head: head, body: up.body)
+        r.transform = tap
         return r
     }
 }
@@ -66,31 +66,31 @@ extension Pipeline {
     }
 }
 
-/// Passes an event stream through piece by piece, unchanged, while parsing its events.
-final class EventStreamTap: BodySource, @unchecked Sendable {
-    // Owned by the thread writing the response.
-    private let inner: any BodySource
+/// Passes an event stream through piece by piece, unchanged (or as push faults made it),
+/// while parsing its events for the trace and the recording.
+final class EventStreamTap: BodyTransform, @unchecked Sendable {
+    // Owned by the loop carrying the stream.
+    private let inner: (any BodyTransform)?
     private var parser = ServerSentEventParser()
     private var checkForGzip: Bool
     private let onEvent: (ServerSentEvent) -> Void
     private let onGzip: () -> Void
 
-    init(_ inner: any BodySource, checkForGzip: Bool, onEvent: @escaping (ServerSentEvent) -> Void, onGzip: @escaping () -> Void) {
+    init(after inner: (any BodyTransform)?, checkForGzip: Bool, onEvent: @escaping (ServerSentEvent) -> Void,
+         onGzip: @escaping () -> Void) {
         self.inner = inner
         self.checkForGzip = checkForGzip
         self.onEvent = onEvent
         self.onGzip = onGzip
     }
 
-    var knownLength: Int? { inner.knownLength }
-
-    func read() throws -> ArraySlice<UInt8>? {
-        guard let piece = try inner.read() else { return nil }
+    func transform(_ piece: ArraySlice<UInt8>) -> (segments: [(delayMs: Int, bytes: [UInt8])], end: Bool) {
         if checkForGzip, !piece.isEmpty {
             checkForGzip = false
             if piece.starts(with: [0x1F, 0x8B]) { onGzip() }
         }
-        for e in parser.feed(piece) { onEvent(e) }
-        return piece
+        let out: (segments: [(delayMs: Int, bytes: [UInt8])], end: Bool) = inner?.transform(piece) ?? ([(0, Array(piece))], false)
+        for seg in out.segments { for e in parser.feed(seg.bytes[...]) { onEvent(e) } }
+        return out
     }
 }

@@ -4,8 +4,10 @@ import Synchronization
 
 /// What happens to each request between the client connection and the upstream: the control
 /// API, routing (never an open proxy), session rewriting, reading JMAP calls for the trace,
-/// and forwarding with streamed bodies. It knows nothing about sockets or threads: it takes an
-/// `IncomingRequest` and returns a `RelayReply`, and the `Upstream` may be live or a recording.
+/// fault decisions. It knows nothing about sockets, threads or time: `prepare` takes an
+/// `IncomingRequest` and says whether to answer or forward (and after which delay),
+/// `complete` turns the upstream's answer into the client's reply; the event loop carries
+/// out both.
 final class Pipeline: Sendable {
     let config: RelayConfiguration
     let upstream: any Upstream
@@ -17,7 +19,6 @@ final class Pipeline: Sendable {
     let linter: LiveLinter?
     /// Webhook callback tokens issued to the server, and the client for forwarding pushes.
     let webhooks = PushCallbackRegistry()
-    let webhookSender: WebhookSender?
     private let sequenceCounter = Atomic(0)
     private let stopFlag = Atomic(false)
     let startNanos = MonotonicClock.nanos()
@@ -32,7 +33,6 @@ final class Pipeline: Sendable {
         self.observers = observers
         self.faults = faults
         self.linter = config.lint ? LiveLinter(ignoring: config.lintIgnore) : nil
-        self.webhookSender = try? WebhookSender(tls: config.tls, timeout: config.upstreamTimeout, log: Log(sink: config.logSink))
     }
 
     /// Whether the relay is shutting down (connections finish their exchange and close).
@@ -46,14 +46,6 @@ final class Pipeline: Sendable {
     /// Next exchange number, from 1.
     func nextSeq() -> Int { sequenceCounter.wrappingAdd(1, ordering: .relaxed).newValue }
 
-    /// Handles one request: `prepare`, the upstream's blocking `send`, then `complete`.
-    func handle(_ request: IncomingRequest) -> RelayReply {
-        switch prepare(request) {
-        case .reply(let reply): return reply
-        case .forward(let forward): return complete(forward, Result { try upstream.send(forward.request) })
-        }
-    }
-
     /// Everything before the upstream is asked: the control API, routing, the request going
     /// up, reading an API body for the trace, faults planned before the upstream. Either the
     /// reply is known already or the request must go upstream.
@@ -65,10 +57,12 @@ final class Pipeline: Sendable {
         if head.target.hasPrefix(PushSubscriptionURLs.callbackPrefix) {
             // Open to the server (which may not be on loopback): only issued tokens forward.
             draft.kind = .pushCallback
-            let response = webhookResponse(request, draft: draft)
-            return .reply(finish(draft, response))
+            switch webhookForward(request, draft: draft) {
+            case .reply(let response): return .reply(finish(draft, response))
+            case .forward(let f): return .forward(f)
+            }
         }
-        if head.target == "/_relay" || head.target.hasPrefix("/_relay/") {
+        if RelayPaths.isControl(head.target) {
             draft.kind = .other
             return .reply(finish(draft, controlResponse(request)))
         }
@@ -128,14 +122,14 @@ final class Pipeline: Sendable {
         var plan = FaultPlan()
         if !faults.isIdle {
             switch planFaults(draft, head: head, body: &body) {
-            case .reply(let reply): return .reply(finish(draft, reply))
+            case .reply(let reply, let delayMs): return .reply(finish(draft, reply), delayMs: delayMs)
             case .proceed(let p): plan = p
             }
             if plan.answerLocally {
                 if plan.holdsConcurrencySlot { faults.releaseConcurrencySlot() }
                 // The answer first: it fills the draft's response, which `finish` then takes.
                 let answer = localAnswer(plan, draft: draft)
-                return .reply(finish(draft, answer))
+                return .reply(finish(draft, answer), delayMs: plan.requestDelayMs)
             }
         }
 
@@ -166,7 +160,9 @@ final class Pipeline: Sendable {
         do {
             upstreamResponse = try result.get()
         } catch let e as UpstreamError {
-            draft.error = "\(e.kind.rawValue): \(e.detail)"
+            draft.error = draft.kind == .pushCallback
+                ? "webhook \(forward.request.origin.httpBase)\(forward.request.head.target): \(e.kind.rawValue): \(e.detail)"
+                : "\(e.kind.rawValue): \(e.detail)"
             return finish(draft, .problem(.upstreamFailed(e)))
         } catch let e as HTTPParseError {
             draft.error = "client body: \(e)"
@@ -178,11 +174,12 @@ final class Pipeline: Sendable {
         }
         draft.upstreamResponse = upstreamResponse.head
         draft.replayed = upstreamResponse.replayed
-        if plan.responseDelayMs > 0 { Thread.sleep(forTimeInterval: Double(plan.responseDelayMs) / 1000) }
+        if draft.kind == .pushCallback { return finish(draft, webhookAnswer(upstreamResponse, draft: draft)) }
         var response = respond(
             upstreamResponse, draft: draft, upstreamHead: forward.request.head, upgrading: forward.upgrading, plan: plan)
         response.truncateAfter = plan.truncateAfter
         response.bytesPerSecond = plan.bytesPerSecond
+        response.delayMs = plan.responseDelayMs
         return finish(draft, response)
     }
 
@@ -309,6 +306,54 @@ final class Pipeline: Sendable {
         draft.responseBody = bytes
         return RelayResponse(head: head, body: BufferedBody(bytes))
     }
+
+    /// The reply to a request whose body the codec refused while the loop read it whole
+    /// (a malformed chunk, a body over `--max-body-size`).
+    func refuseBody(_ request: IncomingRequest, _ error: HTTPParseError) -> RelayReply {
+        let draft = ExchangeDraft(seq: nextSeq(), request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
+        draft.kind = routing.kind(method: request.head.method, target: request.head.target)
+        draft.error = "client body: \(error)"
+        return finish(draft, .problem(.malformedRequest(error)))
+    }
+
+    /// Largest request body the loop reads whole before `prepare` sees the request, or nil
+    /// to stream it: what the pipeline reads (API calls, the control API, push callbacks, a
+    /// recording to match or record) and any small body (one write upstream).
+    func wholeRequestBodyLimit(_ head: HTTPRequestHead, length: Int?) -> Int? {
+        if RelayPaths.isControl(head.target) || head.target.hasPrefix(PushSubscriptionURLs.callbackPrefix) { return 1 << 20 }
+        if let replay = upstream.recording { return replay.maxBodyBytes }
+        let kind = routing.kind(method: head.method, target: head.target)
+        if kind == .api { return config.maxBufferedBodyBytes }
+        if recording, Self.isRecordable(kind) { return config.maxRecordedBodyBytes }
+        if let n = length, n <= Self.smallBody { return n }
+        return nil
+    }
+
+    /// Largest answer the loop reads whole before `complete` sees it, or nil to stream it
+    /// (event streams, large downloads nobody reads).
+    func wholeResponseBodyLimit(_ forward: ForwardPlan, head: HTTPResponseHead) -> Int? {
+        let draft = forward.draft
+        if Self.isEventStreamRequest(draft.request, kind: draft.kind), head.status == 200,
+            draft.kind == .eventSource || head.headers["content-type"]?.hasPrefixIgnoringASCIICase("text/event-stream") == true
+        {
+            return nil
+        }
+        let length = head.headers["transfer-encoding"] == nil ? head.headers["content-length"].flatMap(Int.init) : nil
+        switch draft.kind {
+        case .session where head.status == 200, .api: return config.maxBufferedBodyBytes
+        case .pushCallback: return 1 << 20
+        case .other where draft.request.method == "GET" && head.status == 200
+            && (head.headers["content-type"]?.containsIgnoringASCIICase("json") ?? false) && (length ?? Int.max) <= 1 << 20:
+            return 1 << 20
+        default:
+            if recording, Self.isRecordable(draft.kind) { return config.maxRecordedBodyBytes }
+            if let n = length, n <= Self.smallBody { return n }
+            return nil
+        }
+    }
+
+    /// Bodies up to this size are read whole even when nobody looks at them: one write.
+    static let smallBody = 1 << 20
 
     /// Records a refusal the codec made before a request existed (malformed input).
     func noteRefusal(_ problem: ProblemDetails, peer: String) {

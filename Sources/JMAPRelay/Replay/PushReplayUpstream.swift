@@ -10,7 +10,7 @@ public final class PushReplayUpstream: Upstream, Sendable {
     private let inner: any Upstream
     let replay: ReplayUpstream
     private let hub: ReplayPushHub
-    private let webhooks: WebhookSender
+    let webhooks: WebhookSender
 
     /// - Parameters:
     ///   - inner: answers everything that is not push (the recording, maybe with a fallback).
@@ -29,16 +29,13 @@ public final class PushReplayUpstream: Upstream, Sendable {
     public convenience init(recording: Recording, replay: ReplayUpstream, inner: (any Upstream)? = nil,
                             webhookTimeout: Duration = .seconds(10)) throws {
         self.init(inner: inner ?? replay, replay: replay, pushes: recording.pushes,
-                  webhooks: try WebhookSender(timeout: webhookTimeout, log: nil))
+                  webhooks: WebhookSender(log: nil))
     }
 
     public var matchesWholeRequests: Bool { true }
-    /// Push streams and WebSockets come back as bodies and upgrades (served by threads) and
-    /// webhooks go out on a queue of their own, so only the inner upstream can wait.
-    public var answersFromMemory: Bool { inner.answersFromMemory }
     public var recording: ReplayUpstream? { replay }
 
-    public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {
+    public func answer(_ request: inout UpstreamRequest) throws -> UpstreamResponse? {
         let h = request.head
         if h.method == "GET", WebSocketHandshake.isWebSocket(h.headers), let key = h.headers["sec-websocket-key"] {
             var head = HTTPResponseHead(status: 101, headers: [
@@ -64,7 +61,10 @@ public final class PushReplayUpstream: Upstream, Sendable {
             body = bytes
             r.body = BufferedBody(bytes)
         }
-        var answer = try inner.send(r)
+        guard var answer = try inner.answer(&r) else {
+            request = r
+            return nil
+        }
         if let seq = answer.replayedSeq {
             if let body { learnCallbacks(clientBody: body, recordedSeq: seq) }
             hub.served(seq: seq)

@@ -1,4 +1,3 @@
-import Foundation
 import RelayCore
 
 /// Hands recorded pushes to whoever listens in a replay, at their causal place: a push becomes
@@ -20,12 +19,10 @@ final class ReplayPushHub: Sendable {
 
     private let state: Locked<State>
     private let postWebhook: @Sendable (_ push: RecordedPush, _ url: String) -> Void
-    /// Webhook pushes go out one at a time, in recorded order.
-    private let webhookQueue = DispatchQueue(label: "jmap-relay.replay-webhooks")
 
     /// - Parameters:
     ///   - pushes: the recording's push lines.
-    ///   - postWebhook: delivers one webhook push (called off the caller's thread, one at a time, in order).
+    ///   - postWebhook: queues one webhook push (it must not block; pushes go out in the order given).
     init(pushes: [RecordedPush], postWebhook: @escaping @Sendable (RecordedPush, String) -> Void) {
         state = Locked(State(schedule: ReplayPushSchedule(pushes: pushes)))
         self.postWebhook = postWebhook
@@ -87,10 +84,6 @@ final class ReplayPushHub: Sendable {
                 .map { ($0, urls[$0.token!]!) }
         }
         for (l, ps) in deliveries { for p in ps { l.deliver(p) } }
-        if !hooks.isEmpty {
-            let post = postWebhook
-            let batch = hooks
-            webhookQueue.async { for (p, url) in batch { post(p, url) } }
-        }
+        for (p, url) in hooks { postWebhook(p, url) }
     }
 }

@@ -1,22 +1,23 @@
-import Foundation
 import RelayCore
 
-/// The server end of a WebSocket in a replay (RFC 8887), in place of the upstream's byte
-/// stream behind a `101`: the relay's tunnel writes the client's frames into it and reads the
-/// answers out. A `Request` is answered from the recording with the JMAP-aware matcher,
+/// The server end of a WebSocket in a replay (RFC 8887), in place of the upstream behind a
+/// `101`: the loop's tunnel gives it the client's frames and it sends the answers back. A `Request` is answered from the recording with the JMAP-aware matcher,
 /// `WebSocketPushEnable` starts recorded `StateChange`s (filtered by `dataTypes`), ping gets
 /// pong and close is echoed.
-final class ReplayWebSocket: ByteStream, PushListener, @unchecked Sendable {
-    // `parser` and `assembler` are used by the one thread that writes; the rest is guarded
-    // by `condition`.
+final class ReplayWebSocket: TunnelEndpoint, PushListener, @unchecked Sendable {
+    // `parser` and `assembler` are used on the loop carrying the tunnel; the rest is
+    // guarded by `state`.
+    private struct State {
+        var output: (@Sendable ([UInt8]?) -> Void)?
+        var closed = false
+        var push: PushSubscriptionOptions?
+    }
+
     private let replay: ReplayUpstream
     private let hub: ReplayPushHub
     private var parser = WebSocketFrameParser()
     private var assembler = WebSocketMessageAssembler()
-    private let condition = NSCondition()
-    private var outgoing: [UInt8] = []
-    private var closed = false
-    private var push: PushSubscriptionOptions?
+    private let state = Locked(State())
 
     let transport = RecordedPush.Transport.webSocket
 
@@ -25,9 +26,11 @@ final class ReplayWebSocket: ByteStream, PushListener, @unchecked Sendable {
         self.hub = hub
     }
 
+    func start(output: @escaping @Sendable ([UInt8]?) -> Void) { state.withLock { $0.output = output } }
+
     /// Bytes from the client.
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        parser.append(Array(bytes)[...])
+    func clientSent(_ bytes: ArraySlice<UInt8>) {
+        parser.append(bytes)
         do {
             while let frame = try parser.next() {
                 guard let out = try assembler.push(frame) else { continue }
@@ -63,10 +66,10 @@ final class ReplayWebSocket: ByteStream, PushListener, @unchecked Sendable {
                 sendJSON(problem)
             }
         case "WebSocketPushEnable":
-            condition.withLock { push = PushSubscriptionOptions(webSocketPushEnable: v ?? .null) }
+            state.withLock { $0.push = PushSubscriptionOptions(webSocketPushEnable: v ?? .null) }
             hub.add(self)
         case "WebSocketPushDisable":
-            condition.withLock { push = nil }
+            state.withLock { $0.push = nil }
             hub.remove(self)
         default:
             sendJSON(["@type": "RequestError", "requestId": id, "type": "urn:ietf:params:jmap:error:notRequest", "status": 400,
@@ -75,37 +78,25 @@ final class ReplayWebSocket: ByteStream, PushListener, @unchecked Sendable {
     }
 
     func deliver(_ p: RecordedPush) {
-        guard let options = condition.withLock({ push }), let event = p.event, let kept = options.filter(event) else { return }
+        guard let options = state.withLock({ $0.push }), let event = p.event, let kept = options.filter(event) else { return }
         send(WebSocketFrame(opcode: .text, payload: kept == event ? p.payload : kept.serialized()))
     }
 
     private func sendJSON(_ v: JSONValue) { send(WebSocketFrame(opcode: .text, payload: v.serialized())) }
 
     private func send(_ frame: WebSocketFrame) {
-        condition.withLock {
-            guard !closed else { return }
-            outgoing += frame.serialized()
-            condition.signal()
-        }
+        let output = state.withLock { $0.closed ? nil : $0.output }
+        output?(frame.serialized())
     }
 
     private func finish() {
-        condition.withLock {
-            closed = true
-            condition.signal()
+        let output = state.withLock { s -> (@Sendable ([UInt8]?) -> Void)? in
+            if s.closed { return nil }
+            s.closed = true
+            return s.output
         }
+        output?(nil)
         hub.remove(self)
-    }
-
-    /// Bytes for the client; empty once closed and drained.
-    func read(max: Int) throws -> ArraySlice<UInt8> {
-        condition.lock()
-        defer { condition.unlock() }
-        while outgoing.isEmpty, !closed { condition.wait() }
-        let n = min(max, outgoing.count)
-        let out = outgoing[..<n]
-        outgoing.removeFirst(n)
-        return out
     }
 
     func end() {
@@ -113,5 +104,8 @@ final class ReplayWebSocket: ByteStream, PushListener, @unchecked Sendable {
         finish()
     }
 
-    func close() { finish() }
+    func close() {
+        state.withLock { $0.closed = true }
+        hub.remove(self)
+    }
 }

@@ -1,46 +1,56 @@
 import RelayCore
 
 extension EventLoop {
-    /// Sends a prepared request upstream on a pooled or new connection of this loop; the
-    /// answer goes to `client.upstreamAnswered`. A connection that cannot be started sends
-    /// the exchange to a thread, which reports the failure the way the thread model does.
-    func forward(_ plan: ForwardPlan, for client: LoopConnection, mayRetry: Bool) {
-        let origin = plan.request.origin
+    /// Starts a request to `origin` on a pooled or new connection of this loop; the answer
+    /// goes to `receiver`. A connection that cannot be started is reported to `receiver`
+    /// at once.
+    /// - Parameters:
+    ///   - bytes: the request head, with the whole body when `complete`.
+    ///   - readTimeout: how long the answer may go quiet (nil: an event stream).
+    ///   - mayRetry: send it again on a fresh connection if a pooled one turns out dead; a
+    ///     retry itself (false) always connects anew, as the rest of the pool may be as dead.
+    /// - Returns: the connection, for a streamed body and backpressure; nil when it failed.
+    @discardableResult
+    func startUpstream(_ origin: Origin, method: String, bytes: [UInt8], complete: Bool, readTimeout: Duration?,
+                       receiver: any UpstreamReceiver, mayRetry: Bool = true) -> LoopUpstreamConnection? {
         let conn: LoopUpstreamConnection
-        let pooled: Bool
-        if let idle = idleUpstreams[origin]?.connections.popLast() {
+        if mayRetry, let idle = idleUpstreams[origin]?.connections.popLast() {
             conn = idle
-            pooled = true
         } else {
-            guard let (socket, inProgress) = try? Socket.connectNonBlocking(host: origin.host, port: origin.port) else {
-                return client.handOverForward(plan)
+            do {
+                conn = try connect(origin)
+            } catch let e as UpstreamError {
+                receiver.upstreamFailed(e)
+                return nil
+            } catch let e as SocketError {
+                let kind: UpstreamError.Kind = e.kind == .timeout ? .timeout : e.kind == .dns ? .dns : .refused
+                receiver.upstreamFailed(UpstreamError(kind, origin: origin.description, detail: "connect: \(e.message)"))
+                return nil
+            } catch {
+                receiver.upstreamFailed(UpstreamError(.refused, origin: origin.description, detail: "connect: \(error)"))
+                return nil
             }
-            if !inProgress { socket.setBlocking(true) }
-            conn = LoopUpstreamConnection(origin: origin, socket: socket, connecting: inProgress, loop: self)
-            guard register(conn, connecting: inProgress) else {
-                socket.close()
-                return client.handOverForward(plan)
-            }
-            pooled = false
         }
-        let bodyBytes: [UInt8]
-        if let whole = plan.request.body.unreadContents {
-            bodyBytes = whole  // left unread: a retry or a thread may send it again
+        conn.begin(method: method, bytes: bytes, complete: complete, readTimeout: readTimeout, receiver: receiver, mayRetry: mayRetry)
+        return conn
+    }
+
+    /// A new connection to `origin`, its connect (and TLS handshake) under way.
+    private func connect(_ origin: Origin) throws -> LoopUpstreamConnection {
+        let (socket, inProgress) = try Socket.connectNonBlocking(host: origin.host, port: origin.port)
+        let transport: any Transport
+        if origin.secure {
+            guard let tls else { throw UpstreamError(.tls, origin: origin.description, detail: "no TLS context") }
+            transport = try TLSTransport(socket: socket, serverName: origin.host, context: tls, originDescription: origin.description)
         } else {
-            bodyBytes = (try? plan.request.body.readAll()) ?? []
-            plan.request.body = BufferedBody(bodyBytes)
+            transport = PlainTransport(socket)
         }
-        conn.start(plan, for: client, mayRetry: mayRetry && pooled) { out in
-            let head = plan.request.head
-            out.reserveCapacity(512 + bodyBytes.count)
-            HTTPSerializer.writeRequestLine(head, into: &out)
-            for f in head.headers.fields { HTTPSerializer.writeField(f.name, f.value, into: &out) }
-            if !bodyBytes.isEmpty || head.method == "POST" || head.method == "PUT" || head.method == "PATCH" {
-                HTTPSerializer.writeContentLength(bodyBytes.count, into: &out)
-            }
-            HTTPSerializer.endHead(into: &out)
-            out.append(contentsOf: bodyBytes)
+        let conn = LoopUpstreamConnection(origin: origin, socket: socket, transport: transport, connecting: inProgress, loop: self)
+        guard register(conn, connecting: inProgress) else {
+            transport.close()
+            throw UpstreamError(.refused, origin: origin.description, detail: "connect: the event loop could not watch the socket")
         }
+        return conn
     }
 
     /// Puts a connection whose exchange ended cleanly back in the pool.

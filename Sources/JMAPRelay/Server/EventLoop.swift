@@ -11,14 +11,13 @@ protocol LoopHandler: AnyObject {
 }
 
 /// One event loop: a thread, an epoll instance, the client connections the group's acceptor
-/// gave it and a small keep-alive pool of upstream connections. Requests on the common path
-/// (a small body, plain HTTP upstream, no faults) are served here without blocking; anything
-/// else is handed to a thread running the blocking code. Everything here belongs to the
-/// loop's thread except `adopt`, `load`, `requestStop` and `forceStop`.
+/// gave it, a small keep-alive pool of upstream connections and the timers of everything it
+/// serves. Every exchange, stream, tunnel and timed fault of its clients runs here without
+/// blocking. Everything here belongs to the loop's thread except `adopt`, `execute`, `load`,
+/// `requestStop` and `forceStop`.
 final class EventLoop: @unchecked Sendable {
     let pipeline: Pipeline
     let config: RelayConfiguration
-    let threads: ConnectionThreads
     let poller: EventPoller
     private var handlers: [UInt64: any LoopHandler] = [:]
     private var nextToken: UInt64 = 2
@@ -27,7 +26,10 @@ final class EventLoop: @unchecked Sendable {
     let load = Atomic(0)
     /// Connections accepted for this loop and not yet registered.
     private let adopted = Locked<[Socket]>([])
-    private let hasAdopted = Atomic(false)
+    /// Work handed to the loop by other threads (a replayed push, a live inspector event).
+    private let tasks = Locked<[@Sendable () -> Void]>([])
+    private let hasWork = Atomic(false)
+    private var timers = DeadlineQueue<() -> Void>()
     var idleUpstreams: [Origin: IdleUpstreams] = [:]
     let maxIdlePerOrigin = 64
     /// A read buffer shared by the loop's connections.
@@ -37,19 +39,17 @@ final class EventLoop: @unchecked Sendable {
     private(set) var now = MonotonicClock.nanos()
     private let stopRequested = Atomic(false)
     private let forced = Atomic(false)
-    private var closedIdle = false
+    private var toldStopping = false
+    /// The one TLS context of the loops' upstream connections, made on first use.
+    let tls: TLSContext?
     /// Signalled when the loop's thread has finished.
     let finished = DispatchSemaphore(value: 0)
 
-    /// Largest request or response body served on the loop; bigger ones go to a thread.
-    static let maxBufferedBody = 1 << 20
-
-    init(pipeline: Pipeline, config: RelayConfiguration, threads: ConnectionThreads) throws {
+    init(pipeline: Pipeline, config: RelayConfiguration, tls: TLSContext?) throws {
         self.pipeline = pipeline
         self.config = config
-        self.threads = threads
+        self.tls = tls
         poller = try EventPoller()
-        upstreamKind = pipeline.upstream is LiveUpstream ? .live : pipeline.upstream.answersFromMemory ? .replay : .other
     }
 
     deinit { scratch.deallocate() }
@@ -66,7 +66,14 @@ final class EventLoop: @unchecked Sendable {
     func adopt(_ socket: Socket) {
         load.add(1, ordering: .relaxed)
         adopted.withLock { $0.append(socket) }
-        hasAdopted.store(true, ordering: .releasing)
+        hasWork.store(true, ordering: .releasing)
+        poller.wake()
+    }
+
+    /// Runs `task` on the loop's thread (from any thread).
+    func execute(_ task: @escaping @Sendable () -> Void) {
+        tasks.withLock { $0.append(task) }
+        hasWork.store(true, ordering: .releasing)
         poller.wake()
     }
 
@@ -82,26 +89,38 @@ final class EventLoop: @unchecked Sendable {
         poller.wake()
     }
 
-    /// Whether requests may be served on the loop: not while a fault rule sleeps (a delay
-    /// would stall the loop's other clients). Recording is fine: a line is one write(2).
-    var fastPathOpen: Bool { !pipeline.faults.mayBlock }
+    // MARK: Timers
 
-    /// What the pipeline's upstream is, asked once: the loop sends to a `LiveUpstream` itself,
-    /// calls a recording directly (it does no I/O) and leaves anything else to threads.
-    enum UpstreamKind {
-        /// The network: plain HTTP goes out on the loop.
-        case live
-        /// A recording, answered from memory.
-        case replay
-        /// Anything else (a fallback to the network, a test stub): a thread calls it.
-        case other
+    /// Runs `body` on the loop at the monotonic instant `at` (nanoseconds).
+    @discardableResult
+    func schedule(at: UInt64, _ body: @escaping () -> Void) -> DeadlineQueue<() -> Void>.ID {
+        timers.schedule(at: at, body)
     }
 
-    let upstreamKind: UpstreamKind
+    /// Runs `body` on the loop `after` from now.
+    @discardableResult
+    func schedule(after: Duration, _ body: @escaping () -> Void) -> DeadlineQueue<() -> Void>.ID {
+        timers.schedule(at: deadline(after: after), body)
+    }
+
+    func cancel(_ timer: DeadlineQueue<() -> Void>.ID) { timers.cancel(timer) }
+
+    /// Monotonic nanoseconds `d` from the time the loop last read (at most one batch of
+    /// events ago).
+    func deadline(after d: Duration) -> UInt64 { now &+ d.nanoseconds }
 
     /// Above this many clients a loop does not poll before it sleeps (on the bench machine
     /// polling gained 3% at 8 connections; not polling with 32 clients a loop gained 4% at 64).
     static let maxClientsToPoll = 16
+
+    /// How long the next wait may sleep: until the next timer, at most a quarter second (the
+    /// connections' own deadlines are checked that often).
+    private func waitTimeoutMs() -> Int32 {
+        guard let next = timers.nextDeadline() else { return 250 }
+        let t = MonotonicClock.nanos()
+        if next <= t { return 0 }
+        return Int32(min(250, (next - t + 999_999) / 1_000_000))
+    }
 
     private func run() {
         defer { finished.signal() }
@@ -132,19 +151,20 @@ final class EventLoop: @unchecked Sendable {
                     poller.yield()
                 } while MonotonicClock.nanos() < until
             }
-            if handled == 0 { handled = poller.wait(timeoutMs: 250, handle) }
+            if handled == 0 { handled = poller.wait(timeoutMs: waitTimeoutMs(), handle) }
             busy = handled > 0
             now = MonotonicClock.nanos()
             timeIsFresh = false
-            if hasAdopted.exchange(false, ordering: .acquiring) { registerAdopted() }
+            if hasWork.exchange(false, ordering: .acquiring) { runWork() }
+            for fire in timers.popDue(now: now) { fire() }
             if now >= nextScan {
                 nextScan = now + 250_000_000
                 for h in Array(handlers.values) { h.checkTimeout(now: now) }
             }
             if stopRequested.load(ordering: .acquiring) {
-                if !closedIdle {
-                    closedIdle = true
-                    for h in Array(handlers.values) { (h as? LoopConnection)?.closeIfIdle() }
+                if !toldStopping {
+                    toldStopping = true
+                    for case let c as LoopConnection in Array(handlers.values) { c.relayStopping() }
                 }
                 if clientCount == 0 || forced.load(ordering: .acquiring) { break }
             }
@@ -154,7 +174,7 @@ final class EventLoop: @unchecked Sendable {
         for case let c as LoopConnection in Array(handlers.values) { c.close() }
     }
 
-    private func registerAdopted() {
+    private func runWork() {
         for socket in adopted.withLock({ a -> [Socket] in defer { a.removeAll() }; return a }) {
             let token = nextToken
             nextToken += 1
@@ -167,6 +187,7 @@ final class EventLoop: @unchecked Sendable {
             clientCount += 1
             conn.start()
         }
+        for task in tasks.withLock({ t -> [@Sendable () -> Void] in defer { t.removeAll() }; return t }) { task() }
     }
 
     /// Registers an upstream connection; false when epoll refused it.
@@ -179,22 +200,12 @@ final class EventLoop: @unchecked Sendable {
         return true
     }
 
-    /// Forgets a handler; with `handOver`, its socket stays open for a thread.
-    func unregister(token: UInt64, fd: Int32, handOver: Bool) {
+    /// Forgets a handler (its socket is being closed).
+    func unregister(token: UInt64) {
         guard let h = handlers.removeValue(forKey: token) else { return }
         if h is LoopConnection {
             clientCount -= 1
             load.subtract(1, ordering: .relaxed)
         }
-        if handOver { poller.remove(fd) }
     }
-
-    /// Monotonic nanoseconds `d` from the time the loop last read (at most one batch of
-    /// events ago).
-    func deadline(after d: Duration) -> UInt64 {
-        now &+ d.nanoseconds
-    }
-
-    /// Runs `work` for a connection handed over to a thread of its own.
-    func handOver(_ conn: ClientConnection, _ work: @escaping @Sendable () -> Void) { threads.spawn(conn, work) }
 }

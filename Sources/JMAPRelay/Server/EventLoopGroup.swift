@@ -2,14 +2,14 @@ import Foundation
 import RelayCore
 import Synchronization
 
-/// One event loop per core, an acceptor thread that gives each new connection to the least
-/// loaded loop, and the threads that serve what the loops hand over. (Per-loop
-/// `SO_REUSEPORT` listeners were tried first: the kernel's hash put 8 connections 5/3 or 6/2
-/// as often as 4/4, and the fuller loop set the pace.)
-final class EventLoopGroup: ConnectionServer {
+/// One event loop per core and an acceptor thread that gives each new connection to the
+/// least loaded loop. These are the relay's threads (with the trace writer and the signal
+/// watcher of the command line): the acceptor blocks in `accept(2)`, so it stays off the
+/// loops. (Per-loop `SO_REUSEPORT` listeners were tried first: the kernel's hash put 8
+/// connections 5/3 or 6/2 as often as 4/4, and the fuller loop set the pace.)
+final class EventLoopGroup: Sendable {
     private let listener: Socket
     private let config: RelayConfiguration
-    private let threads = ConnectionThreads()
     private let loops = Locked<[EventLoop]>([])
     private let acceptStopped = DispatchSemaphore(value: 0)
     private let stopping = Atomic(false)
@@ -23,10 +23,12 @@ final class EventLoopGroup: ConnectionServer {
         self.config = config
     }
 
-    func start(pipeline: Pipeline) throws {
+    /// Starts the loops and the acceptor.
+    /// - Returns: the first loop (for requests the relay makes itself).
+    func start(pipeline: Pipeline, tls: TLSContext) throws -> EventLoop {
         let count = max(1, config.eventLoopCount ?? ProcessInfo.processInfo.activeProcessorCount)
         let started = try (0..<count).map { i in
-            let loop = try EventLoop(pipeline: pipeline, config: config, threads: threads)
+            let loop = try EventLoop(pipeline: pipeline, config: config, tls: tls)
             loop.start(name: "loop-\(i)")
             return loop
         }
@@ -35,6 +37,7 @@ final class EventLoopGroup: ConnectionServer {
         t.name = "accept"
         t.stackSize = 256 * 1024
         t.start()
+        return started[0]
     }
 
     private func acceptLoop(_ loops: [EventLoop]) {
@@ -42,8 +45,9 @@ final class EventLoopGroup: ConnectionServer {
         while !stopping.load(ordering: .acquiring) {
             guard let client = try? listener.accept() else {
                 if stopping.load(ordering: .acquiring) { return }
-                // EMFILE and friends: back off briefly instead of spinning.
-                Thread.sleep(forTimeInterval: 0.01)
+                // Out of descriptors: the pending connection is taken with the spare one and
+                // closed at once, so accept blocks again instead of failing in a busy loop.
+                listener.shedOneConnection()
                 continue
             }
             var best = loops[0]
@@ -68,7 +72,5 @@ final class EventLoopGroup: ConnectionServer {
             loop.forceStop()
             loop.finished.wait()
         }
-        let left = max(0, deadline.uptimeNanoseconds &- DispatchTime.now().uptimeNanoseconds)
-        threads.stop(timeout: .nanoseconds(Int64(min(left, UInt64(Int64.max)))))
     }
 }

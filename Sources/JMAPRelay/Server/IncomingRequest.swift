@@ -4,7 +4,7 @@ import RelayCore
 public struct IncomingRequest: Sendable {
     /// The head as the client sent it.
     public var head: HTTPRequestHead
-    /// The body, read on demand (reading it sends `100 Continue` when the client asked).
+    /// The body: in memory, or carried by the loop past the pipeline (`StreamedBody`).
     public var body: any BodySource
     /// Whether the client connected from a loopback address (the control API requires it).
     public var fromLoopback: Bool
@@ -41,8 +41,8 @@ public struct ResponseCompletion: Sendable {
 public struct RelayResponse: Sendable {
     public var head: HTTPResponseHead
     public var body: any BodySource
-    /// For `101`: the upstream side of the tunnel.
-    public var upgraded: (any ByteStream)?
+    /// For a `101` answered from memory: the far end of the tunnel.
+    public var upgraded: (any TunnelEndpoint)?
     /// Close the connection after this response.
     public var close = false
     /// Stop after this many body bytes and close (a truncation fault).
@@ -51,15 +51,16 @@ public struct RelayResponse: Sendable {
     public var bytesPerSecond: Int?
     /// Called once the response is written or writing failed.
     public var completion: (@Sendable (ResponseCompletion) -> Void)?
-    /// Send the head at once instead of with the first body piece (an event stream may send
-    /// nothing for a long time, and the client waits for the head to report the stream open).
-    var flushHead = false
+    /// Hold the head back this long (a response delay fault).
+    var delayMs = 0
+    /// Watches or changes a streamed body in line (event-stream trace, push faults).
+    var transform: (any BodyTransform)?
     /// For a WebSocket `101`: what looks at its frames (trace, recorder).
     var tunnelObserver: (any TunnelObserver)?
     /// For a WebSocket `101`: what changes the server's frames (push faults).
-    var tunnelFilter: (any TunnelFilter)?
+    var tunnelFilter: (any BodyTransform)?
 
-    public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any ByteStream)? = nil) {
+    public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any TunnelEndpoint)? = nil) {
         self.head = head
         self.body = body
         self.upgraded = upgraded

@@ -1,174 +1,185 @@
 import Foundation
 import RelayCore
 
-/// A client connection served by an event loop: reads requests with the codec, sends the
-/// common ones upstream through the loop and writes the answers, all without blocking.
-/// Anything else (a large or chunked body, `Expect`, an upgrade, the control API, faults, a
-/// stream, TLS upstream) goes to a thread running `ClientConnection`, with the bytes already
-/// read. Owned by its loop's thread.
-final class LoopConnection: LoopHandler {
-    private enum State {
-        /// Reading a request (or waiting for one).
+/// A client connection served by an event loop, from its first byte to its close: reads
+/// requests with the codec, gives each to the pipeline, sends it upstream (or answers from
+/// memory), and writes the answer, whole or streamed with backpressure; an upgrade turns it
+/// into a tunnel. Timed faults are timers and held writes. Owned by its loop's thread.
+final class LoopConnection: LoopChannel, UpstreamReceiver {
+    enum State {
+        /// Reading a request head (or waiting for one).
         case reading
-        /// The request is with the upstream.
+        /// The request is with the pipeline or the upstream.
         case waiting
         /// Writing a response.
-        case writing
-        /// Closed, or handed to a thread.
+        case responding
+        /// After a `101`: bytes both ways.
+        case tunnel
+        /// A hang fault: nothing is answered until the client leaves.
+        case hanging
+        /// Closed.
         case gone
     }
 
-    let socket: Socket
-    /// The loop owns this connection and outlives it; `unowned(unsafe)` spares a reference
-    /// count check on each of the many uses per exchange.
-    private unowned(unsafe) let loop: EventLoop
-    private let token: UInt64
-    private var parser: HTTPRequestParser
-    private var state = State.reading
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var arrival: UInt64 = 0
-    private var deadline: UInt64 = 0
-    private var headDeadlineSet = false
-    private var sawEOF = false
-    private var inProcess = false
-    /// Bytes (or a hang-up) arrived while a request was away and have not been read.
-    private var pendingRead = false
-    private var out: [UInt8] = []
-    private var written = 0
-    /// Whether epoll reports write readiness (only while a write is partial).
-    private var watchingWrites = false
-    private var keepAfterWrite = false
-    private var bytesSent = 0
-    private var completion: (@Sendable (ResponseCompletion) -> Void)?
-    private lazy var peerIsLoopback = socket.isPeerLoopback
+    /// What happens to the request body being read.
+    enum BodyPhase {
+        /// No body, or all of it read.
+        case none
+        /// Read whole, up to the limit, before the pipeline sees the request.
+        case buffering(limit: Int)
+        /// Carried to the upstream piece by piece.
+        case streaming
+    }
+
+    var state = State.reading
+    var parser: HTTPRequestParser
+    var head: HTTPRequestHead?
+    var arrival: UInt64 = 0
+    var deadline: UInt64 = 0
+    var headDeadlineSet = false
+    var sawEOF = false
+    var inProcess = false
+    lazy var peerIsLoopback = socket.isPeerLoopback
+
+    // The request body.
+    var bodyPhase = BodyPhase.none
+    var requestBody: [UInt8] = []
+    var requestLength: Int?
+    var requestEnded = true
+    /// Body pieces that arrived before the upstream connection existed (during a delay).
+    var backlog: [UInt8] = []
+    var upstreamChunked = false
+    var uploadPacer: Pacer?
+    /// Why the streamed request body failed before the request went up.
+    var brokenBody: HTTPParseError?
+
+    // The exchange with the upstream.
+    var exchange: ForwardPlan?
+    var upstream: LoopUpstreamConnection?
+    var answerHead: HTTPResponseHead?
+    var answerBody: [UInt8] = []
+    var answerLimit: Int?
+    var answerStreaming = false
+
+    // The response being written.
+    var chunked = false
+    var keepAfter = false
+    var bodySent = 0
+    var truncateAfter: Int?
+    var pacer: Pacer?
+    var transform: (any BodyTransform)?
+    var holdUntil: UInt64 = 0
+    var responseQueued = false
+    var responseError: String?
+    var completion: (@Sendable (ResponseCompletion) -> Void)?
+    var pushed: PushedBody?
+    var lastSend: UInt64 = 0
+    var stalledSince: (pending: Int, at: UInt64)?
+
+    // A tunnel.
+    var endpoint: (any TunnelEndpoint)?
+    var observer: (any TunnelObserver)?
+    var filter: (any BodyTransform)?
 
     init(socket: Socket, loop: EventLoop, token: UInt64) {
-        self.socket = socket
-        self.loop = loop
-        self.token = token
-        parser = ClientConnection.makeParser(loop.config)
+        parser = HTTPRequestParser(limits: HTTPParserLimits(maxBodyBytes: loop.config.maxRequestBodyBytes))
+        super.init(socket: socket, transport: PlainTransport(socket), loop: loop, token: token)
     }
+
+    var pipeline: Pipeline { loop.pipeline }
 
     /// Begins serving: the first bytes may already be there.
     func start() {
         deadline = loop.deadline(after: loop.config.idleTimeout)
-        readAndProcess()
+        readAvailable()
     }
 
-    func handle(events: UInt32) {
+    override func checkTimeout(now: UInt64) {
         switch state {
-        case .writing:
-            if events & (EventPoller.readable | EventPoller.hangup) != 0 { pendingRead = true }
-            if events & (EventPoller.writable | EventPoller.hangup) != 0 { flush() }
-        case .reading:
-            if events & (EventPoller.readable | EventPoller.hangup) != 0 { readAndProcess(events: events) }
-        case .waiting:
-            // Edge-triggered: remember to read once the answer is out.
-            if events & (EventPoller.readable | EventPoller.hangup) != 0 { pendingRead = true }
-        case .gone:
+        case .reading where now > deadline:
+            // A head began and did not finish: a slow client is told why.
+            if parser.bufferedCount > 0 { refuse(ProblemDetails.headTimedOut(loop.config.headTimeout)) } else { close() }
+        case .responding, .tunnel:
+            // A client that reads nothing of what waits for it is cut off after the idle timeout.
+            let pending = pendingOutput
+            guard pending > 0 else { stalledSince = nil; return }
+            if let s = stalledSince, s.pending == pending {
+                if now - s.at > loop.config.idleTimeout.nanoseconds { close() }
+            } else {
+                stalledSince = (pending, now)
+            }
+        default:
             break
         }
     }
 
-    func checkTimeout(now: UInt64) {
-        switch state {
-        case .reading where now > deadline && parser.bufferedCount > 0:
-            // A head began and did not finish: a slow client is told why, as threads do.
-            var out: [UInt8] = []
-            HTTPSerializer.write(Self.timeoutHead(loop.config.headTimeout), into: &out)
-            try? socket.write(out + ProblemDetails.headTimedOut(loop.config.headTimeout).body)
-            close()
-        case .reading, .writing: if now > deadline { close() }
-        case .waiting, .gone: break
-        }
-    }
-
-    /// The head of a 408 answer with its problem body's length.
-    static func timeoutHead(_ timeout: Duration) -> HTTPResponseHead {
-        var h = HTTPResponseHead(status: 408)
-        h.headers.add("Content-Type", ProblemDetails.contentType)
-        h.headers.add("Content-Length", String(ProblemDetails.headTimedOut(timeout).body.count))
-        h.headers.add("Connection", "close")
-        return h
-    }
-
-    /// Closes the connection if it is between requests (shutdown).
-    func closeIfIdle() { if state == .reading { close() } }
-
-    /// Closes the connection; a response being written reports the failure.
-    func close() {
-        guard state != .gone else { return }
-        let wasWriting = state == .writing
-        state = .gone
-        loop.unregister(token: token, fd: socket.fd, handOver: false)
-        socket.close()
-        if wasWriting, let c = completion {
-            completion = nil
-            c(ResponseCompletion(bytesSent: 0, error: "client connection closed"))
+    /// The relay is stopping: an idle connection closes, a live event stream ends.
+    func relayStopping() {
+        if state == .reading, parser.bufferedCount == 0 { return close() }
+        if let p = pushed {
+            pushed = nil
+            p.finish()
+            endResponse()
         }
     }
 
     // MARK: Reading requests
 
-    /// Reads what the socket holds, then parses it.
-    /// - Parameters:
-    ///   - events: the epoll events that caused the read; a short read ends it unless they
-    ///     report a hang-up (its edge is already consumed, so the end must be read now).
-    private func readAndProcess(events: UInt32 = EventPoller.hangup) {
-        pendingRead = false
-        do {
-            while true {
-                if parser.bufferedCount > EventLoop.maxBufferedBody + 64 * 1024 {
-                    pendingRead = true
-                    break
-                }
-                guard let n = try socket.readNonBlocking(into: loop.scratch) else { break }
-                if n == 0 {
-                    sawEOF = true
-                    parser.appendEOF()
-                    break
-                }
-                parser.append(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]))
-                // A short read emptied the socket: anything later raises a new edge.
-                if n < loop.scratch.count, events & EventPoller.hangup == 0 { break }
-            }
-        } catch {
-            close()
-            return
+    override func received(_ bytes: UnsafeRawBufferPointer) {
+        switch state {
+        case .tunnel: tunnelFromClient(Array(bytes)[...])
+        case .hanging, .gone: break
+        default:
+            parser.append(bytes)
+            process()
+            // Pipelined requests wait in the parser; past a bound the client waits instead.
+            if state != .reading, !isStreamingRequest, parser.bufferedCount > 1 << 20 { pauseReading() }
         }
-        process()
     }
 
-    /// Parses what is buffered and starts each complete request.
-    private func process() {
+    override func receivedEOF() {
+        sawEOF = true
+        switch state {
+        case .tunnel:
+            closeTunnel()
+        case .hanging, .reading:
+            parser.appendEOF()
+            state == .hanging ? close() : process()
+        case .waiting, .responding:
+            // A client that only half-closed still gets its answer; one that left mid-body is gone.
+            if !requestEnded { return close() }
+            pauseReading()
+        case .gone:
+            break
+        }
+    }
+
+    var isStreamingRequest: Bool {
+        if case .streaming = bodyPhase, !requestEnded { return true }
+        if case .buffering = bodyPhase { return true }
+        return false
+    }
+
+    /// Parses what is buffered: a head starts a request, body parts go where its body goes.
+    func process() {
+        guard !inProcess else { return }
         inProcess = true
         defer { inProcess = false }
-        while state == .reading {
+        while state == .reading || isStreamingRequest, !isClosed {
             let part: HTTPPart<HTTPRequestHead>?
             do {
                 part = try parser.next()
             } catch {
-                refuse(ProblemDetails.malformedRequest(error))
-                return
+                return bodyFailed(error)
             }
             guard let part else { break }
             switch part {
-            case .head(let h):
-                head = h
-                body.removeAll(keepingCapacity: true)
-                arrival = MonotonicClock.nanos()
-                if !servesOnLoop(h) {
-                    handOver { conn in conn.run(startingWith: h) }
-                    return
-                }
-            case .body(let b):
-                body.append(contentsOf: b)
-            case .end:
-                if let h = head { dispatch(h) }
+            case .head(let h): startRequest(h)
+            case .body(let b): requestBodyPiece(b)
+            case .end: requestBodyEnd()
             }
         }
-        guard state == .reading else { return }
+        guard state == .reading, !isClosed else { return }
         if sawEOF {
             close()
         } else if parser.bufferedCount > 0, !headDeadlineSet {
@@ -178,173 +189,292 @@ final class LoopConnection: LoopHandler {
         }
     }
 
-    /// Whether the loop serves this request itself.
-    private func servesOnLoop(_ h: HTTPRequestHead) -> Bool {
-        guard loop.fastPathOpen, h.headers["expect"] == nil, !HeaderPolicy.isUpgradeRequest(h),
-            !(h.target == "/_relay" || h.target.hasPrefix("/_relay/"))
-        else { return false }
-        switch parser.framing {
-        case .none: return true
-        case .length(let n): return n <= EventLoop.maxBufferedBody
-        default: return false
+    /// Malformed input: a refusal when no request is under way; for a body, the exchange
+    /// fails with the codec's reason (400, or 413 over `--max-body-size`) and the connection
+    /// closes after the answer, as the next request cannot be found.
+    private func bodyFailed(_ error: HTTPParseError) {
+        guard state == .waiting, let h = head else {
+            if state == .reading { refuse(ProblemDetails.malformedRequest(error)) } else { close() }
+            return
         }
+        sawEOF = true
+        let wasBuffering: Bool
+        if case .buffering = bodyPhase { wasBuffering = true } else { wasBuffering = false }
+        bodyPhase = .none
+        requestEnded = true
+        if wasBuffering {
+            let request = IncomingRequest(head: h, body: BufferedBody([]), fromLoopback: peerIsLoopback, arrivalNanos: arrival)
+            return deliver(pipeline.refuseBody(request, error))
+        }
+        if let f = exchange {
+            exchange = nil
+            answerHead = nil
+            upstream?.abandonExchange()
+            upstream = nil
+            return deliver(pipeline.complete(f, .failure(error)))
+        }
+        // Not sent up yet (a delay fault holds it): it fails when it would go.
+        brokenBody = error
     }
 
-    private func dispatch(_ h: HTTPRequestHead) {
+    private var isStreamingUpstream: Bool { if case .streaming = bodyPhase { return true } else { return false } }
+
+    private func startRequest(_ h: HTTPRequestHead) {
+        head = h
+        arrival = MonotonicClock.nanos()
         state = .waiting
-        let request = IncomingRequest(
-            head: h, body: BufferedBody(body), fromLoopback: peerIsLoopback, arrivalNanos: arrival)
-        body = []
-        let pipeline = loop.pipeline
-        switch loop.upstreamKind {
-        case .live:
+        brokenBody = nil
+        requestBody.removeAll(keepingCapacity: true)
+        backlog = []
+        switch parser.framing {
+        case .none:
+            requestEnded = true
+            bodyPhase = .none
+            return dispatch(BufferedBody([]))
+        case .length(let n): requestLength = n
+        default: requestLength = nil
+        }
+        requestEnded = false
+        if h.version == .http11, h.headers["expect"]?.lowercased() == "100-continue" {
+            send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        }
+        if let limit = pipeline.wholeRequestBodyLimit(h, length: requestLength), (requestLength ?? 0) <= limit {
+            bodyPhase = .buffering(limit: limit)
+        } else {
+            bodyPhase = .streaming
+            dispatch(StreamedBody(prefix: [], knownLength: requestLength, limit: 0))
+        }
+    }
+
+    private func requestBodyPiece(_ b: ArraySlice<UInt8>) {
+        switch bodyPhase {
+        case .buffering(let limit):
+            requestBody.append(contentsOf: b)
+            if requestBody.count > limit {
+                bodyPhase = .streaming
+                let prefix = requestBody
+                requestBody = []
+                dispatch(StreamedBody(prefix: prefix, knownLength: requestLength, limit: limit))
+            }
+        case .streaming:
+            if let up = upstream {
+                sendUpstreamBody(Array(b), to: up)
+                if up.isCongested { pauseReading() }
+            } else if exchange != nil || state == .waiting {
+                backlog.append(contentsOf: b)
+                if backlog.count > Self.highWater { pauseReading() }
+            }
+        case .none:
             break
-        case .replay:
-            // A recording answers from memory: no I/O to wait for.
-            return deliver(pipeline.handle(request))
-        case .other:
-            return handOver { conn in conn.resume(pipeline.handle(request), request: h) }
         }
-        switch pipeline.prepare(request) {
-        case .reply(let reply):
-            deliver(reply)
-        case .forward(let forward):
-            if forward.request.origin.secure || forward.mayStream {
-                handOverForward(forward)
-            } else {
-                loop.forward(forward, for: self, mayRetry: true)
+    }
+
+    private func requestBodyEnd() {
+        requestEnded = true
+        switch bodyPhase {
+        case .buffering:
+            bodyPhase = .none
+            let body = requestBody
+            requestBody = []
+            dispatch(BufferedBody(body))
+        case .streaming:
+            bodyPhase = .none
+            if let up = upstream {
+                if upstreamChunked { up.sendBody(HTTPSerializer.lastChunk) }
+                up.endBody()
             }
+        case .none:
+            break
         }
     }
 
-    // MARK: Answers
-
-    /// The upstream's answer (or failure) for the request in flight.
-    func upstreamAnswered(_ forward: ForwardPlan, _ result: Result<UpstreamResponse, any Error>) {
-        let reply = loop.pipeline.complete(forward, result)
-        guard state == .waiting else {
-            // The client left meanwhile; the exchange is still traced and recorded.
-            if case .response(let r) = reply { r.completion?(ResponseCompletion(bytesSent: 0, error: "client connection closed")) }
-            return
+    /// A streamed body piece on its way up: framed, and paced under a bandwidth fault.
+    func sendUpstreamBody(_ bytes: [UInt8], to up: LoopUpstreamConnection) {
+        var framed: [UInt8] = []
+        HTTPSerializer.writeBodyPiece(bytes[...], chunked: upstreamChunked, into: &framed)
+        if uploadPacer != nil {
+            for slice in uploadPacer!.schedule(framed, now: MonotonicClock.nanos()) { up.send(slice.bytes, notBefore: slice.at) }
+        } else {
+            up.sendBody(framed)
         }
-        deliver(reply)
     }
 
-    /// Writes a reply whose body is in memory; anything else is written by a thread.
-    private func deliver(_ reply: RelayReply) {
+    // MARK: The exchange
+
+    /// Hands the request to the pipeline and acts on its decision, after a delay fault's time.
+    private func dispatch(_ body: any BodySource) {
         guard let h = head else { return close() }
-        guard case .response(let r) = reply, let buffered = r.body as? BufferedBody, r.upgraded == nil,
-            r.truncateAfter == nil, r.bytesPerSecond == nil, !r.flushHead
-        else {
-            handOver { conn in conn.resume(reply, request: h) }
+        let request = IncomingRequest(head: h, body: body, fromLoopback: peerIsLoopback, arrivalNanos: arrival)
+        switch pipeline.prepare(request) {
+        case .reply(let reply, let delayMs):
+            after(delayMs) { $0.deliver(reply) } orElse: { _ in Self.discard(reply) }
+        case .forward(let forward):
+            after(forward.faultPlan.requestDelayMs) { $0.forward(forward) } orElse: { conn in
+                Self.discard(conn.pipeline.complete(forward, .failure(UpstreamError(
+                    .reset, origin: forward.request.origin.description, detail: "the client left before the request went up"))))
+            }
+        }
+    }
+
+    /// Runs `body` now, or after `ms` on a timer; `orElse` when the client left meanwhile.
+    private func after(_ ms: Int, _ body: @escaping (LoopConnection) -> Void, orElse: @escaping (LoopConnection) -> Void) {
+        guard ms > 0 else { return body(self) }
+        loop.schedule(after: .milliseconds(ms)) { [self] in isClosed ? orElse(self) : body(self) }
+    }
+
+    /// The bookkeeping of a reply that cannot be written (the client left).
+    static func discard(_ reply: RelayReply) {
+        if case .response(let r) = reply { r.completion?(ResponseCompletion(bytesSent: 0, error: "client connection closed")) }
+    }
+
+    /// Sends the request upstream: the upstream object answers from memory, or the loop's
+    /// own connection carries it to the network.
+    private func forward(_ f: ForwardPlan) {
+        if let e = brokenBody {
+            brokenBody = nil
+            return deliver(pipeline.complete(f, .failure(e)))
+        }
+        exchange = f
+        var request = f.request
+        if !f.direct {
+            do {
+                if let answer = try pipeline.upstream.answer(&request) {
+                    exchange = nil
+                    return deliver(pipeline.complete(f, .success(answer)))
+                }
+            } catch {
+                exchange = nil
+                return deliver(pipeline.complete(f, .failure(error)))
+            }
+            f.request = request
+        }
+        uploadPacer = f.faultPlan.bytesPerSecond.map(Pacer.init)
+        var bytes: [UInt8] = []
+        let complete: Bool
+        if let whole = request.body.unreadContents {
+            HTTPSerializer.writeRequest(request.head, bodyLength: whole.count, into: &bytes)
+            if uploadPacer == nil { bytes += whole } else { backlog = whole + backlog }
+            upstreamChunked = false
+            complete = uploadPacer == nil
+        } else {
+            let streamed = request.body as? StreamedBody
+            upstreamChunked = HTTPSerializer.writeRequest(request.head, bodyLength: streamed?.knownLength, into: &bytes)
+            backlog = (streamed?.prefix ?? []) + backlog
+            complete = false
+        }
+        let eventStream = Pipeline.isEventStreamRequest(f.draft.request, kind: f.draft.kind)
+        upstream = loop.startUpstream(
+            request.origin, method: request.head.method, bytes: bytes, complete: complete,
+            readTimeout: eventStream ? nil : loop.config.upstreamTimeout, receiver: self)
+        guard let up = upstream, !complete else { return }
+        if !backlog.isEmpty {
+            sendUpstreamBody(backlog, to: up)
+            backlog = []
+        }
+        if requestEnded, !isStreamingRequest {
+            if upstreamChunked { up.sendBody(HTTPSerializer.lastChunk) }
+            up.endBody()
+        }
+        if isStreamingRequest { resumeReading() }
+    }
+
+    // MARK: UpstreamReceiver
+
+    func upstreamHead(_ h: HTTPResponseHead, from connection: LoopUpstreamConnection) {
+        guard let f = exchange else { return }
+        if h.status == 101 {
+            exchange = nil
+            return deliver(pipeline.complete(f, .success(UpstreamResponse(head: h, body: BufferedBody.empty()))))
+        }
+        answerHead = h
+        answerBody = []
+        if let limit = pipeline.wholeResponseBodyLimit(f, head: h) {
+            answerLimit = limit
+        } else {
+            streamAnswer(prefix: [])
+        }
+    }
+
+    func upstreamBody(_ piece: ArraySlice<UInt8>) {
+        if state == .tunnel { return tunnelFromUpstream(piece) }
+        if answerStreaming {
+            writeBody(piece)
+            if isCongested { upstream?.pauseReading() }
             return
         }
-        let pipeline = loop.pipeline
-        let keep = HeaderPolicy.clientWantsKeepAlive(h) && !r.close && !pipeline.isStopping
-        // `out` is kept between exchanges: its buffer is reused.
-        out.removeAll(keepingCapacity: true)
-        let framing = ResponseWriter(socket: socket, request: h, keepAlive: keep).frame(r, into: &out)
-        bytesSent = 0
-        if !framing.bodyless {
-            let contents = buffered.contents
-            out.append(contentsOf: contents)
-            bytesSent = contents.count
+        answerBody.append(contentsOf: piece)
+        if let limit = answerLimit, answerBody.count > limit { streamAnswer(prefix: answerBody) }
+    }
+
+    func upstreamEnd() {
+        if state == .tunnel { return closeAfterFlush() }
+        upstream = nil
+        if answerStreaming {
+            answerStreaming = false
+            return endResponse()
         }
-        keepAfterWrite = framing.keepAlive
-        completion = r.completion
-        startWriting()
+        guard let f = exchange, let h = answerHead else { return }
+        exchange = nil
+        answerHead = nil
+        let body = answerBody
+        answerBody = []
+        deliver(pipeline.complete(f, .success(UpstreamResponse(head: h, body: BufferedBody(body)))))
     }
 
-    /// A refusal of input the codec could not read; the connection closes after it.
-    private func refuse(_ problem: ProblemDetails) {
-        out.removeAll(keepingCapacity: true)
-        _ = ResponseWriter(socket: socket, request: nil, keepAlive: false).frame(.problem(problem), into: &out)
-        out.append(contentsOf: problem.body)
-        keepAfterWrite = false
-        completion = nil
-        loop.pipeline.noteRefusal(problem, peer: socket.peerDescription)
-        startWriting()
+    func upstreamFailed(_ error: UpstreamError) {
+        upstream = nil
+        if state == .tunnel { return close() }
+        if answerStreaming {
+            // The status is already out: the only honest signal left is a cut connection.
+            answerStreaming = false
+            responseError = "\(error)"
+            return close()
+        }
+        guard let f = exchange else { return }
+        exchange = nil
+        answerHead = nil
+        deliver(pipeline.complete(f, .failure(error)))
     }
 
-    private func startWriting() {
-        state = .writing
-        written = 0
-        deadline = loop.deadline(after: loop.config.idleTimeout)
-        flush()
+    func upstreamDrained() {
+        if state == .tunnel || isStreamingRequest { resumeReading() }
     }
 
-    private func flush() {
-        do {
-            while written < out.count {
-                let n = try out.withUnsafeBytes { try socket.writeNonBlocking(UnsafeRawBufferPointer(rebasing: $0[written...])) }
-                if n == 0 { return watchWrites(true) }  // the rest when the socket is writable again
-                written += n
+    /// The answer is too big or open-ended to hold: the pipeline decides its head, then the
+    /// rest flows from the upstream to the client as it comes.
+    private func streamAnswer(prefix: [UInt8]) {
+        guard let f = exchange, let h = answerHead else { return }
+        exchange = nil
+        answerHead = nil
+        answerBody = []
+        answerLimit = nil
+        let length = h.headers["transfer-encoding"] == nil ? h.headers["content-length"].flatMap(Int.init) : nil
+        answerStreaming = true
+        deliver(pipeline.complete(f, .success(UpstreamResponse(head: h, body: StreamedBody(prefix: prefix, knownLength: length, limit: 0)))))
+    }
+
+    override func outputDrained() {
+        stalledSince = nil
+        if responseQueued { return finishResponse() }
+        if answerStreaming || state == .tunnel { upstream?.resumeReading() }
+    }
+
+    override func closed() {
+        let wasResponding = state == .responding || state == .tunnel
+        state = .gone
+        if wasResponding {
+            upstream?.abandonExchange()
+            upstream = nil
+            answerStreaming = false
+            if let p = pushed {
+                pushed = nil
+                p.finish()
             }
-        } catch {
+            endpoint?.close()
+            endpoint = nil
             let c = completion
             completion = nil
-            c?(ResponseCompletion(bytesSent: 0, error: "\(error)"))
-            close()
-            return
+            c?(ResponseCompletion(bytesSent: bodySent, error: responseError ?? "client connection closed"))
         }
-        if watchingWrites { watchWrites(false) }
-        out.removeAll(keepingCapacity: out.capacity <= 64 * 1024)
-        let c = completion
-        completion = nil
-        c?(ResponseCompletion(bytesSent: bytesSent, error: nil))
-        guard keepAfterWrite, !loop.pipeline.isStopping else { return close() }
-        state = .reading
-        head = nil
-        headDeadlineSet = false
-        deadline = loop.deadline(after: loop.config.idleTimeout)
-        // Inside `process` its loop goes on with pipelined requests; otherwise read what came
-        // while the request was away (its edge is gone) or parse what is buffered.
-        guard !inProcess else { return }
-        if pendingRead {
-            readAndProcess()
-        } else if parser.bufferedCount > 0 || sawEOF {
-            process()
-        }
-    }
-
-    private func watchWrites(_ on: Bool) {
-        watchingWrites = on
-        loop.poller.watchWrites(socket.fd, token: token, on)
-    }
-
-    // MARK: Handing over to a thread
-
-    /// Gives the socket and the parser to a thread running the blocking code.
-    private func handOver(_ work: @escaping @Sendable (ClientConnection) -> Void) {
-        state = .gone
-        loop.unregister(token: token, fd: socket.fd, handOver: true)
-        let conn = ClientConnection(socket: socket, pipeline: loop.pipeline, config: loop.config, parser: parser)
-        loop.handOver(conn) { work(conn) }
-    }
-
-    /// The request goes upstream from a thread (TLS, a stream, a connect the loop could not make).
-    func handOverForward(_ forward: ForwardPlan) {
-        guard let h = head else { return close() }
-        let pipeline = loop.pipeline
-        handOver { conn in
-            let result = Result { try pipeline.upstream.send(forward.request) }
-            conn.resume(pipeline.complete(forward, result), request: h)
-        }
-    }
-
-    /// The upstream's answer has begun and is too big or open-ended for the loop: a thread
-    /// completes it, reading the rest of the body from the upstream connection.
-    func handOverAnswer(_ forward: ForwardPlan, _ response: UpstreamResponse) {
-        let pipeline = loop.pipeline
-        guard let h = head, state == .waiting else {
-            // The client left: the exchange is still completed (and traced), off the loop.
-            let t = Thread {
-                let reply = pipeline.complete(forward, .success(response))
-                if case .response(let r) = reply { r.completion?(ResponseCompletion(bytesSent: 0, error: "client connection closed")) }
-            }
-            t.start()
-            return
-        }
-        handOver { conn in conn.resume(pipeline.complete(forward, .success(response)), request: h) }
     }
 }

@@ -1,107 +1,117 @@
 import RelayCore
 
-/// A plain-HTTP connection from an event loop to an upstream origin, kept alive in the loop's
-/// pool between exchanges. Sends one request at a time, reads the answer with the codec and
-/// gives it to the client connection; an answer too big or open-ended for the loop is handed,
-/// with the bytes already read, to a thread as a blocking `UpstreamConnection`.
-/// Owned by its loop's thread.
-final class LoopUpstreamConnection: LoopHandler {
+/// Who an upstream connection answers to: a client connection, or a request the relay makes
+/// itself (a webhook). Called on the loop's thread.
+protocol UpstreamReceiver: AnyObject {
+    /// The response head (a `101` turns the connection into a tunnel).
+    func upstreamHead(_ head: HTTPResponseHead, from connection: LoopUpstreamConnection)
+    /// A piece of the response body (or, in a tunnel, of the upstream's bytes).
+    func upstreamBody(_ piece: ArraySlice<UInt8>)
+    /// The response ended (or, in a tunnel, the upstream closed).
+    func upstreamEnd()
+    /// No (complete) answer: refused, reset, timed out, TLS failed, not HTTP.
+    func upstreamFailed(_ error: UpstreamError)
+    /// The request's bytes were all written after the socket had been full (backpressure).
+    func upstreamDrained()
+}
+
+/// A connection from an event loop to an upstream origin, plain or TLS, kept alive in the
+/// loop's pool between exchanges. Sends one request at a time (its body whole or streamed),
+/// reads the answer with the codec and passes it on piece by piece; after a `101` it carries
+/// a tunnel's bytes. Owned by its loop's thread.
+final class LoopUpstreamConnection: LoopChannel {
     private enum State {
         /// Waiting for a non-blocking connect.
         case connecting
-        /// Writing the request.
-        case sending
-        /// Reading the answer.
-        case receiving
+        /// Sending a request and reading its answer.
+        case exchanging
+        /// After a `101`: bytes both ways, as they are.
+        case tunnel
         /// In the pool.
         case idle
-        /// Closed, or handed to a thread.
+        /// Closed.
         case gone
     }
 
     let origin: Origin
-    let socket: Socket
-    var token: UInt64 = 0
-    /// The loop owns this connection and outlives it; `unowned(unsafe)` spares a reference
-    /// count check on each of the many uses per exchange.
-    private unowned(unsafe) let loop: EventLoop
     private var parser = HTTPResponseParser()
     private var state: State
-    private var client: LoopConnection?
-    private var forward: ForwardPlan?
-    private var out: [UInt8] = []
-    private var written = 0
-    /// Whether epoll reports write readiness (only while a write is partial).
-    private var watchingWrites = false
+    private var receiver: (any UpstreamReceiver)?
     private var deadline: UInt64 = 0
+    /// How long the answer may go quiet; nil for an event stream.
+    private var readTimeout: Duration?
     /// Whether this connection served an exchange before (the server may have closed it).
     private var reused = false
-    private var mayRetry = false
+    /// The whole request, kept to send it again on a fresh connection when a pooled one
+    /// turns out dead; nil when the body streams.
+    private var retryBytes: [UInt8]?
     private var receivedAny = false
-    private var head: HTTPResponseHead?
-    private var body: [UInt8] = []
+    private var sawHead = false
+    private var serverKeepsAlive = false
+    private var requestComplete = false
+    private var method = "GET"
 
-    init(origin: Origin, socket: Socket, connecting: Bool, loop: EventLoop) {
+    init(origin: Origin, socket: Socket, transport: any Transport, connecting: Bool, loop: EventLoop) {
         self.origin = origin
-        self.socket = socket
-        self.loop = loop
-        state = connecting ? .connecting : .sending
-        watchingWrites = connecting
+        state = connecting ? .connecting : .exchanging
+        super.init(socket: socket, transport: transport, loop: loop, token: 0)
     }
 
-    /// Sends the request of `forward`, which `writeRequest` serializes into the connection's
-    /// own buffer (kept between exchanges), for `client`.
-    func start(_ forward: ForwardPlan, for client: LoopConnection, mayRetry: Bool, writeRequest: (inout [UInt8]) -> Void) {
-        self.forward = forward
-        self.client = client
-        self.mayRetry = mayRetry && reused
-        out.removeAll(keepingCapacity: true)
-        writeRequest(&out)
-        written = 0
+    override var canWrite: Bool { state != .connecting }
+
+    /// Starts a request: `bytes` is its head, with the whole body when it is in memory
+    /// (`complete`); a streamed body follows with `sendBody` and `endBody`.
+    func begin(method: String, bytes: [UInt8], complete: Bool, readTimeout: Duration?, receiver: any UpstreamReceiver,
+               mayRetry: Bool) {
+        self.method = method
+        self.receiver = receiver
+        self.readTimeout = readTimeout
+        retryBytes = mayRetry && complete && reused ? bytes : nil
         receivedAny = false
-        head = nil
-        body.removeAll(keepingCapacity: true)
-        parser.expectResponse(to: forward.request.head.method)
-        if state == .connecting {
-            deadline = loop.deadline(after: loop.config.connectTimeout)
-        } else {
-            state = .sending
-            flush()
-        }
+        sawHead = false
+        requestComplete = complete
+        parser.expectResponse(to: method)
+        if state == .idle { state = .exchanging }
+        deadline = loop.deadline(after: state == .connecting ? loop.config.connectTimeout : loop.config.upstreamTimeout)
+        send(bytes)
     }
 
-    func handle(events: UInt32) {
+    /// A piece of a streamed request body, framed by the caller.
+    func sendBody(_ bytes: [UInt8]) { send(bytes) }
+
+    /// The streamed request body is complete.
+    func endBody() { requestComplete = true }
+
+    /// Sends tunnel bytes from the client.
+    func sendTunnel(_ bytes: [UInt8]) { send(bytes) }
+
+    override func handle(events: UInt32) {
         switch state {
         case .connecting:
             guard events & (EventPoller.writable | EventPoller.hangup) != 0 else { return }
-            if socket.connectError != nil {
-                // The thread path connects again, trying every address, and reports the error.
-                let (f, c) = detachExchange()
-                close()
-                if let f, let c { c.handOverForward(f) }
-                return
+            if let e = socket.connectError {
+                return fail(.refused, "connect: \(e.message)")
             }
-            socket.setBlocking(true)
-            state = .sending
-            flush()
-        case .sending:
-            if events & (EventPoller.writable | EventPoller.hangup) != 0 { flush() }
-        case .receiving:
-            if events & (EventPoller.readable | EventPoller.hangup) != 0 { readAndProcess(events: events) }
+            state = .exchanging
+            deadline = loop.deadline(after: loop.config.upstreamTimeout)
+            flush(drainedByEvent: false)
+            super.handle(events: events & ~EventPoller.writable)
         case .idle:
             // The server closed a pooled connection (or sent something unasked for).
             if events & (EventPoller.readable | EventPoller.hangup) != 0 { close() }
+        case .exchanging, .tunnel:
+            super.handle(events: events)
         case .gone:
             break
         }
     }
 
-    func checkTimeout(now: UInt64) {
+    override func checkTimeout(now: UInt64) {
         switch state {
         case .connecting where now > deadline:
             fail(.timeout, "connect: timed out after \(loop.config.connectTimeout)")
-        case .sending where now > deadline, .receiving where now > deadline:
-            fail(.timeout, "no answer within \(loop.config.upstreamTimeout) (upstream timeout, read)")
+        case .exchanging where readTimeout != nil && now > deadline:
+            fail(.timeout, "no answer within \(readTimeout!) (upstream timeout, read)")
         default:
             break
         }
@@ -109,115 +119,85 @@ final class LoopUpstreamConnection: LoopHandler {
 
     /// Ends the connection at shutdown; an exchange in flight fails (and is still traced).
     func abandon() {
-        if forward != nil { fail(.reset, "the relay stopped before the answer came") } else { close() }
+        if state == .exchanging, receiver != nil { fail(.reset, "the relay stopped before the answer came") } else { close() }
     }
 
-    func close() {
-        guard state != .gone else { return }
+    override func closed() {
         state = .gone
-        loop.unregister(token: token, fd: socket.fd, handOver: false)
         loop.forgetIdle(self)
-        socket.close()
     }
 
-    // MARK: Exchange
+    override func outputDrained() { receiver?.upstreamDrained() }
 
-    private func flush() {
-        do {
-            while written < out.count {
-                let n = try out.withUnsafeBytes { try socket.writeNonBlocking(UnsafeRawBufferPointer(rebasing: $0[written...])) }
-                if n == 0 {
-                    deadline = loop.deadline(after: loop.config.upstreamTimeout)
-                    return watchWrites(true)
-                }
-                written += n
-            }
-        } catch {
-            return failOrRetry(.reset, "write: \((error as? SocketError)?.message ?? "\(error)")")
+    override func failed(_ error: any Error) {
+        if let e = error as? UpstreamError { return failOrRetry(e.kind, e.detail) }
+        let detail = (error as? SocketError)?.message ?? "\(error)"
+        failOrRetry(.reset, detail)
+    }
+
+    // MARK: Answer
+
+    override func received(_ bytes: UnsafeRawBufferPointer) {
+        receivedAny = true
+        if let t = readTimeout { deadline = loop.deadline(after: t) }
+        if state == .tunnel { return receiver?.upstreamBody(Array(bytes)[...]) ?? () }
+        parser.append(bytes)
+        parse(eof: false)
+    }
+
+    override func receivedEOF() {
+        if state == .tunnel {
+            let r = receiver
+            receiver = nil
+            close()
+            r?.upstreamEnd()
+            return
         }
-        if watchingWrites { watchWrites(false) }
-        // The buffer is kept for the next request, unless a big upload grew it.
-        out.removeAll(keepingCapacity: out.capacity <= 64 * 1024)
-        state = .receiving
-        deadline = loop.deadline(after: loop.config.upstreamTimeout)
+        parser.appendEOF()
+        parse(eof: true)
     }
 
-    private func watchWrites(_ on: Bool) {
-        watchingWrites = on
-        loop.poller.watchWrites(socket.fd, token: token, on)
-    }
-
-    /// Reads what the socket holds, then parses it.
-    /// - Parameters:
-    ///   - events: the epoll events that caused the read; a short read ends it unless they
-    ///     report a hang-up (its edge is already consumed, so the end must be read now).
-    private func readAndProcess(events: UInt32 = EventPoller.hangup) {
-        var eof = false
+    private func parse(eof: Bool) {
         do {
-            while true {
-                guard let n = try socket.readNonBlocking(into: loop.scratch) else { break }
-                if n == 0 {
-                    eof = true
-                    parser.appendEOF()
-                    break
-                }
-                receivedAny = true
-                parser.append(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<n]))
-                // A short read emptied the socket: anything later raises a new edge.
-                if n < loop.scratch.count, events & EventPoller.hangup == 0 { break }
-            }
-        } catch {
-            if !receivedAny { return failOrRetry(.reset, "read: \((error as? SocketError)?.message ?? "\(error)")") }
-            return fail(.reset, "read: \((error as? SocketError)?.message ?? "\(error)")")
-        }
-        deadline = loop.deadline(after: loop.config.upstreamTimeout)
-        do {
-            while let part = try parser.next() {
+            while state == .exchanging, let part = try parser.next() {
                 switch part {
                 case .head(let h):
-                    head = h
-                    if !fitsLoop(h) { return handOverAnswer() }
+                    sawHead = true
+                    serverKeepsAlive = HeaderPolicy.serverKeepsAlive(h)
+                    if h.status == 101 {
+                        state = .tunnel
+                        let rest = parser.takeRemaining()
+                        receiver?.upstreamHead(h, from: self)
+                        if !rest.isEmpty { receiver?.upstreamBody(rest[...]) }
+                        return
+                    }
+                    receiver?.upstreamHead(h, from: self)
                 case .body(let b):
-                    body.append(contentsOf: b)
-                    if body.count > EventLoop.maxBufferedBody { return handOverAnswer() }
+                    if !b.isEmpty { receiver?.upstreamBody(b) }
                 case .end:
                     return finish()
                 }
             }
         } catch {
-            // As the blocking path says it: a cut answer is a reset, anything else not HTTP.
+            // A cut answer is a reset, anything else not HTTP.
             if eof, error == .unexpectedEnd { return fail(.reset, "connection closed mid-response") }
             return fail(.protocolError, "\(error)")
         }
-        guard eof else { return }
-        if head == nil, !receivedAny { return failOrRetry(.reset, "connection closed before a response") }
-        fail(.reset, head == nil ? "connection closed before a response" : "connection closed mid-body")
-    }
-
-    /// Whether the answer can be read whole on the loop.
-    private func fitsLoop(_ h: HTTPResponseHead) -> Bool {
-        guard h.status != 101, h.headers["content-type"]?.hasPrefixIgnoringASCIICase("text/event-stream") != true else { return false }
-        switch parser.framing {
-        case .none, .chunked: return true
-        case .length(let n): return n <= EventLoop.maxBufferedBody
-        default: return false
-        }
-    }
-
-    private var reusable: Bool {
-        guard let h = head else { return false }
-        return !h.headers.hasToken("close", for: "connection") && parser.framing != .untilClose && h.version == .http11
+        guard eof, state == .exchanging else { return }
+        if !sawHead, !receivedAny { return failOrRetry(.reset, "connection closed before a response") }
+        fail(.reset, sawHead ? "connection closed mid-body" : "connection closed before a response")
     }
 
     private func finish() {
-        guard let h = head else { return fail(.protocolError, "no response head") }
-        let (f, c) = detachExchange()
-        let response = UpstreamResponse(head: h, body: BufferedBody(body))
-        let keep = reusable
-        body = []
-        head = nil
-        if keep { loop.releaseUpstream(self) } else { close() }
-        if let f, let c { c.upstreamAnswered(f, .success(response)) }
+        let r = receiver
+        receiver = nil
+        if reusable { loop.releaseUpstream(self) } else { close() }
+        r?.upstreamEnd()
+    }
+
+    /// Whether the connection can serve another exchange once this answer ended.
+    private var reusable: Bool {
+        requestComplete && pendingOutput == 0 && parser.framing != .untilClose && serverKeepsAlive
     }
 
     /// Made idle and reusable by the pool.
@@ -226,48 +206,24 @@ final class LoopUpstreamConnection: LoopHandler {
         reused = true
     }
 
-    private func failOrRetry(_ kind: UpstreamError.Kind, _ detail: String) {
-        guard mayRetry, let f = forward, let c = client else { return fail(kind, detail) }
-        // A pooled connection the server closed meanwhile fails at once; try a fresh one.
-        _ = detachExchange()
+    /// Lets the receiver go: its client left, so the answer is no longer wanted.
+    func abandonExchange() {
+        receiver = nil
         close()
-        loop.forward(f, for: c, mayRetry: false)
+    }
+
+    private func failOrRetry(_ kind: UpstreamError.Kind, _ detail: String) {
+        guard let bytes = retryBytes, !receivedAny, state == .exchanging, let r = receiver else { return fail(kind, detail) }
+        // A pooled connection the server closed meanwhile fails at once; try a fresh one.
+        receiver = nil
+        close()
+        loop.startUpstream(origin, method: method, bytes: bytes, complete: true, readTimeout: readTimeout, receiver: r, mayRetry: false)
     }
 
     private func fail(_ kind: UpstreamError.Kind, _ detail: String) {
-        let (f, c) = detachExchange()
+        let r = receiver
+        receiver = nil
         close()
-        if let f, let c { c.upstreamAnswered(f, .failure(UpstreamError(kind, origin: origin.description, detail: detail))) }
-    }
-
-    private func detachExchange() -> (ForwardPlan?, LoopConnection?) {
-        defer {
-            forward = nil
-            client = nil
-        }
-        return (forward, client)
-    }
-
-    /// The rest of the answer is read by a thread from this connection, made blocking.
-    private func handOverAnswer() {
-        guard let h = head else { return fail(.protocolError, "no response head") }
-        let (f, c) = detachExchange()
-        state = .gone
-        loop.unregister(token: token, fd: socket.fd, handOver: true)
-        let conn = UpstreamConnection(origin: origin, socket: socket, stream: socket)
-        conn.parser = parser
-        conn.setReadTimeout(f?.request.kind == .eventSource ? nil : loop.config.upstreamTimeout)
-        let length: Int? = {
-            if case .length(let n) = parser.framing { return n }
-            return parser.framing == .none ? 0 : nil
-        }()
-        let keep = reusable
-        let live = loop.pipeline.upstream as? LiveUpstream
-        let reader = UpstreamBodyReader(connection: conn, knownLength: length) { conn, clean in
-            if clean, keep, let live { live.release(conn) } else { conn.close() }
-        }
-        let response = UpstreamResponse(head: h, body: PrefixedBody(prefix: body, rest: reader))
-        body = []
-        if let f, let c { c.handOverAnswer(f, response) }
+        r?.upstreamFailed(UpstreamError(kind, origin: origin.description, detail: detail))
     }
 }

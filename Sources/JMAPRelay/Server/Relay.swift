@@ -16,8 +16,11 @@ import RelayCore
 public final class Relay: Sendable {
     /// The configuration it runs with.
     public let configuration: RelayConfiguration
-    /// What answers: a `LiveUpstream`, a `ReplayUpstream`, a `FallbackUpstream` or a stub.
+    /// What answers besides the network: nothing (`LiveUpstream`), a `ReplayUpstream`, a
+    /// `FallbackUpstream` or a `PushReplayUpstream`.
     let upstream: any Upstream
+    /// The TLS settings of upstream connections, checked (CA file read) before start.
+    private let tls: TLSContext
     private let primary: Origin
     private let sessionPath: String?
     let observers: ExchangeObservers
@@ -26,7 +29,7 @@ public final class Relay: Sendable {
     private let state = Locked<RunState>(RunState())
 
     private struct RunState {
-        var listener: (any ConnectionServer)?
+        var listener: EventLoopGroup?
         var pipeline: Pipeline?
         var stopped = false
     }
@@ -41,8 +44,8 @@ public final class Relay: Sendable {
         }
         self.primary = origin
         self.sessionPath = Self.path(of: target)
-        self.upstream = try upstream ?? LiveUpstream(
-            tls: configuration.tls, connectTimeout: configuration.connectTimeout, readTimeout: configuration.upstreamTimeout)
+        self.upstream = upstream ?? LiveUpstream()
+        self.tls = try TLSContext(configuration: configuration.tls)
         self.observers = ExchangeObservers(config: configuration)
         self.faults = FaultController(rules: configuration.faults, seed: configuration.faultSeed, strictLimits: configuration.strictLimits)
     }
@@ -50,12 +53,9 @@ public final class Relay: Sendable {
     /// Binds the listener and starts serving.
     public func start() throws {
         let base: Origin
-        let listener: any ConnectionServer
+        let listener: EventLoopGroup
         do {
-            switch configuration.ioModel {
-            case .eventLoop: listener = try EventLoopGroup(config: configuration)
-            case .threads: listener = try Listener(config: configuration)
-            }
+            listener = try EventLoopGroup(config: configuration)
         } catch let e as SocketError {
             throw RelayError.listen("\(configuration.listenHost):\(configuration.listenPort)", e.message)
         }
@@ -67,7 +67,8 @@ public final class Relay: Sendable {
             $0.listener = listener
             $0.pipeline = pipeline
         }
-        try listener.start(pipeline: pipeline)
+        let first = try listener.start(pipeline: pipeline, tls: tls)
+        (upstream as? PushReplayUpstream)?.webhooks.attach(first)
     }
 
     /// The port it listens on (the real one when 0 was asked for).
@@ -88,7 +89,7 @@ public final class Relay: Sendable {
     /// Stops accepting, lets in-flight exchanges finish (up to the drain timeout), closes idle
     /// connections and flushes the trace. Safe to call twice.
     public func stop() {
-        let (listener, pipeline) = state.withLock { s -> ((any ConnectionServer)?, Pipeline?) in
+        let (listener, pipeline) = state.withLock { s -> (EventLoopGroup?, Pipeline?) in
             if s.stopped { return (nil, nil) }
             s.stopped = true
             return (s.listener, s.pipeline)
@@ -96,8 +97,6 @@ public final class Relay: Sendable {
         pipeline?.beginStopping()
         (upstream as? PushReplayUpstream)?.shutdown()
         listener?.stop(timeout: configuration.drainTimeout)
-        (upstream as? LiveUpstream)?.shutdown()
-        pipeline?.webhookSender?.shutdown()
         observers.close()
     }
 

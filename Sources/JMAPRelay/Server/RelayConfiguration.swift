@@ -13,19 +13,6 @@ public struct RelayConfiguration: Sendable {
         case off
     }
 
-    /// How client connections are served.
-    public enum IOModel: String, Sendable, CaseIterable {
-        /// One epoll loop per core; requests that stream or need faults go to threads.
-        case eventLoop = "epoll"
-        /// One thread per connection with blocking sockets.
-        case threads
-    }
-
-    /// How client connections are served (`--io`). Event loops by default: on the shared 2-core
-    /// bench machine their throughput matched threads at 1, 8 and 64 connections (within the
-    /// run-to-run noise) with about a fifth less CPU per request at 8 and a third of the
-    /// context switches. `.threads` is the escape hatch.
-    public var ioModel: IOModel = .eventLoop
     /// Number of event loops; nil means one per core.
     public var eventLoopCount: Int?
     /// How long an event loop with few clients that has just served something keeps polling

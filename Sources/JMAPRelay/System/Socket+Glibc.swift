@@ -34,18 +34,25 @@ public struct SocketError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// A blocking TCP socket. The only file that imports Glibc: everything the relay needs from
+/// A TCP socket: blocking for the test support's clients, non-blocking for the event loops
+/// (`readNonBlocking`, `writeNonBlocking`). The only file that imports Glibc: everything the relay needs from
 /// the system goes through here. Owned by one thread at a time, except `close`/`shutdown*`,
 /// which another thread may call to unblock a reader.
-public final class Socket: ByteStream, @unchecked Sendable {
+public final class Socket: @unchecked Sendable {
     public let fd: Int32
     /// The read timeout last set, in microseconds (-1: never set); only the owning thread sets it.
     private var currentReadTimeout = -1
     private let closed = Atomic(false)
+    /// A listener's spare descriptor (on /dev/null), given up to shed a connection when the
+    /// process runs out of descriptors; only the accepting thread touches it.
+    private var spare: Int32 = -1
 
     init(fd: Int32) { self.fd = fd }
 
-    deinit { close() }
+    deinit {
+        close()
+        if spare >= 0 { Glibc.close(spare) }
+    }
 
     // MARK: Listening
 
@@ -66,9 +73,21 @@ public final class Socket: ByteStream, @unchecked Sendable {
                 Glibc.close(fd)
                 continue
             }
-            return Socket(fd: fd)
+            let s = Socket(fd: fd)
+            s.spare = Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC)
+            return s
         }
         throw lastError
+    }
+
+    /// Takes one pending connection with the spare descriptor and closes it at once, then
+    /// keeps a spare again: out of descriptors, a listener sheds a client instead of failing
+    /// `accept` in a busy loop (or sleeping between tries).
+    public func shedOneConnection() {
+        if spare >= 0 { Glibc.close(spare) }
+        let c = Glibc.accept(fd, nil, nil)
+        if c >= 0 { Glibc.close(c) }
+        spare = Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
     /// The local port.
@@ -209,6 +228,12 @@ public final class Socket: ByteStream, @unchecked Sendable {
             off += n
         }
     }
+
+    /// Writes all of `bytes`.
+    public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+
+    /// Writes all of `bytes`.
+    public func write(_ bytes: ArraySlice<UInt8>) throws { try bytes.withUnsafeBytes { try write($0) } }
 
     /// Reads what is there without waiting: nil when nothing is, 0 at end of stream.
     public func readNonBlocking(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {

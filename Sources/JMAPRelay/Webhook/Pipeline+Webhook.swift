@@ -27,23 +27,23 @@ extension Pipeline {
         return PushSubscriptionURLs.restore(response) { webhooks.url(for: $0) }
     }
 
-    /// A push the server POSTed to a relay callback URL: forwarded unchanged (body and the
-    /// push's headers) to the client's URL the token stands for, traced and recorded. Unknown
-    /// tokens get 404 and nothing is sent anywhere.
-    func webhookResponse(_ request: IncomingRequest, draft: ExchangeDraft) -> RelayResponse {
+    /// A push the server POSTed to a relay callback URL: traced, recorded, and forwarded
+    /// unchanged (body and the push's headers) to the client's URL the token stands for.
+    /// Unknown tokens get 404 and nothing is sent anywhere.
+    func webhookForward(_ request: IncomingRequest, draft: ExchangeDraft) -> WebhookOutcome {
         let head = request.head
         let token = String(head.path.dropFirst(PushSubscriptionURLs.callbackPrefix.count))
         guard head.method == "POST", !token.isEmpty, !token.contains("/"), let url = webhooks.url(for: token) else {
-            return .problem(.relay("unknown-push-callback", title: "Not Found", status: 404,
-                                   detail: "The relay issued no push callback at \(head.path)."))
+            return .reply(.problem(.relay("unknown-push-callback", title: "Not Found", status: 404,
+                                          detail: "The relay issued no push callback at \(head.path).")))
         }
         let body: [UInt8]
         do {
             body = try request.body.readAll(limit: 1 << 20)
         } catch {
             draft.error = "client body: \(error)"
-            return .problem(.relay("push-too-large", title: "Content Too Large", status: 413,
-                                   detail: "A push body over 1 MiB; RFC 8620 pushes are small."))
+            return .reply(.problem(.relay("push-too-large", title: "Content Too Large", status: 413,
+                                          detail: "A push body over 1 MiB; RFC 8620 pushes are small.")))
         }
         draft.requestBody = body
         var headers = HTTPHeaders()
@@ -54,23 +54,20 @@ extension Pipeline {
         observers.emitPush(PushTraceRecord(seq: draft.seq, kind: .pushCallback, direction: .toClient,
                                            type: push.type ?? "push", summary: Self.webhookSummary(push, url: url)))
         config.recorder?.appendPush(push)
-        guard let webhookSender else {
-            return .problem(.relay("push-forward-unavailable", title: "Bad Gateway", status: 502,
-                                   detail: "The relay could not set up its HTTP client for webhooks."))
+        guard let request = WebhookSender.request(url: url, headers: headers, body: body) else {
+            draft.error = "webhook \(url): not an http(s) URL"
+            return .reply(.problem(.upstreamFailed(UpstreamError(.protocolError, origin: url, detail: "not an http(s) URL"))))
         }
-        do {
-            let (answer, answerBody) = try webhookSender.post(url: url, headers: headers, body: body)
-            draft.responseBody = answerBody
-            var h = HTTPHeaders()
-            if let ct = answer.headers["content-type"] { h.set("Content-Type", ct) }
-            return RelayResponse(head: HTTPResponseHead(status: answer.status, headers: h), body: BufferedBody(answerBody))
-        } catch let e as UpstreamError {
-            draft.error = "webhook \(url): \(e.kind.rawValue): \(e.detail)"
-            return .problem(.upstreamFailed(e))
-        } catch {
-            draft.error = "webhook \(url): \(error)"
-            return .problem(.upstreamFailed(UpstreamError(.reset, origin: url, detail: "\(error)")))
-        }
+        return .forward(ForwardPlan(draft: draft, request: request, upgrading: false, faultPlan: FaultPlan(), direct: true))
+    }
+
+    /// The client's answer to a forwarded push, passed back to the server (status, type, body).
+    func webhookAnswer(_ answer: UpstreamResponse, draft: ExchangeDraft) -> RelayResponse {
+        let body = answer.body.unreadContents ?? []
+        draft.responseBody = body
+        var h = HTTPHeaders()
+        if let ct = answer.head.headers["content-type"] { h.set("Content-Type", ct) }
+        return RelayResponse(head: HTTPResponseHead(status: answer.head.status, headers: h), body: BufferedBody(body))
     }
 
     /// `PushVerification ps1 -> http://client/hook`, `push state  u1: Email=s3 -> …`, or the
@@ -87,4 +84,12 @@ extension Pipeline {
         }
         return what + " -> " + url
     }
+}
+
+/// What `webhookForward` decides.
+enum WebhookOutcome {
+    /// Answer the server now (unknown token, body too large).
+    case reply(RelayResponse)
+    /// Forward the push to the client's URL.
+    case forward(ForwardPlan)
 }

@@ -15,6 +15,41 @@ public enum HTTPSerializer {
         endHead(into: &out)
     }
 
+    /// Appends a request head with the framing of its body, the one rule for every request
+    /// the relay sends: `Content-Length` when the length is known (for POST, PUT and PATCH
+    /// even when it is 0: servers refuse those without one), chunked when it is not.
+    /// - Returns: whether the body must be sent chunked.
+    @discardableResult
+    public static func writeRequest(_ head: HTTPRequestHead, bodyLength: Int?, into out: inout [UInt8]) -> Bool {
+        writeRequestLine(head, into: &out)
+        for f in head.headers.fields {
+            if HTTPHeaders.equalsIgnoringCase(f.name, "content-length") || HTTPHeaders.equalsIgnoringCase(f.name, "transfer-encoding") {
+                continue
+            }
+            writeField(f.name, f.value, into: &out)
+        }
+        let chunked = bodyLength == nil
+        if let n = bodyLength {
+            if n > 0 || head.method == "POST" || head.method == "PUT" || head.method == "PATCH" { writeContentLength(n, into: &out) }
+        } else {
+            writeField("Transfer-Encoding", "chunked", into: &out)
+        }
+        endHead(into: &out)
+        return chunked
+    }
+
+    /// The last chunk of a chunked body, with no trailers.
+    public static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
+
+    /// Appends a piece of a body, in a chunk when `chunked` (nothing for an empty piece,
+    /// which would read as the last chunk).
+    public static func writeBodyPiece(_ piece: ArraySlice<UInt8>, chunked: Bool, into out: inout [UInt8]) {
+        guard !piece.isEmpty else { return }
+        if chunked { writeChunkHeader(count: piece.count, into: &out) }
+        out.append(contentsOf: piece)
+        if chunked { writeChunkEnd(into: &out) }
+    }
+
     /// Appends `METHOD target HTTP/x.y` and its CRLF; fields and `endHead` follow. For a
     /// writer that adds or skips fields as it goes, without building another header list.
     public static func writeRequestLine(_ head: HTTPRequestHead, into out: inout [UInt8]) {

@@ -35,6 +35,7 @@ extension BodySource {
 /// A body over the limit the relay buffers for reading it.
 public struct BodyTooLarge: Error, Sendable, CustomStringConvertible {
     public var limit: Int
+    public init(limit: Int) { self.limit = limit }
     public var description: String { "body is larger than \(limit) bytes" }
 }
 

@@ -101,6 +101,12 @@ public enum HeaderPolicy {
     }
 
     /// Whether the client wants the connection kept open after this exchange.
+    /// Whether an upstream connection may carry another request after this answer (HTTP/1.1
+    /// without `Connection: close`; the body framing must also end on its own).
+    public static func serverKeepsAlive(_ head: HTTPResponseHead) -> Bool {
+        head.version == .http11 && !head.headers.hasToken("close", for: "connection")
+    }
+
     public static func clientWantsKeepAlive(_ head: HTTPRequestHead) -> Bool {
         if head.version == .http10 { return head.headers.hasToken("keep-alive", for: "connection") }
         return !head.headers.hasToken("close", for: "connection")

@@ -1,10 +1,12 @@
-/// Where the relay sends a request: the live network (`LiveUpstream`), a recording
-/// (`ReplayUpstream`) or a test stub. The pipeline does not know which one it talks to.
+/// What answers a request besides the network: a recording (`ReplayUpstream`), a recording
+/// that sends what it lacks to the network (`FallbackUpstream`), or nothing (`LiveUpstream`).
+/// The event loops ask it first and send to the network what it leaves to them, so it never
+/// waits on I/O. The pipeline does not know which one it talks to.
 public protocol Upstream: Sendable {
-    /// Sends `request` and returns the response head with a body still to be read.
-    /// An upstream that answers 500 returns a response; `throw` means no answer came
-    /// (refused, reset, timed out, TLS failed): the relay turns that into 502/504.
-    func send(_ request: UpstreamRequest) throws -> UpstreamResponse
+    /// The answer when it comes from memory; nil when `request` goes to the network (it may
+    /// be changed on the way, e.g. sent to another origin). An answer that is an error (a
+    /// replay miss) is still an answer; `throw` means the request could not be read.
+    func answer(_ request: inout UpstreamRequest) throws -> UpstreamResponse?
 
     /// True when answers come from matching each recorded request whole: the relay must then
     /// not alter a request before it goes up (a method fault puts its error in the answer
@@ -13,17 +15,11 @@ public protocol Upstream: Sendable {
 
     /// The recording that answers, if any (for `misses` and `unusedRecordedExchanges`).
     var recording: ReplayUpstream? { get }
-
-    /// True when `send` never waits on I/O (a recording answering from memory): an event
-    /// loop may then call it on its own thread. Streams and upgrades it returns are still
-    /// served by threads.
-    var answersFromMemory: Bool { get }
 }
 
 extension Upstream {
     public var matchesWholeRequests: Bool { false }
     public var recording: ReplayUpstream? { nil }
-    public var answersFromMemory: Bool { false }
 }
 
 /// A request on its way upstream.
@@ -50,14 +46,14 @@ public struct UpstreamResponse: Sendable {
     public var head: HTTPResponseHead
     /// The body, streamed; `knownLength` tells whether the upstream sent `Content-Length`.
     public var body: any BodySource
-    /// For a `101 Switching Protocols`: the raw two-way byte stream to the upstream.
-    public var upgraded: (any ByteStream)?
+    /// For a `101 Switching Protocols` answered from memory: the far end of the tunnel.
+    public var upgraded: (any TunnelEndpoint)?
     /// Whether it came from a recording rather than the network (not recorded again).
     public var replayed: Bool
     /// The recorded exchange that answered it, when it came from a recording.
     public var replayedSeq: Int?
 
-    public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any ByteStream)? = nil, replayed: Bool = false) {
+    public init(head: HTTPResponseHead, body: any BodySource, upgraded: (any TunnelEndpoint)? = nil, replayed: Bool = false) {
         self.head = head
         self.body = body
         self.upgraded = upgraded
@@ -101,19 +97,14 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
     public var description: String { "upstream \(origin): \(kind.rawValue): \(detail)" }
 }
 
-/// A two-way byte stream (a socket, a TLS connection). Blocking; owned by one thread at a time.
-public protocol ByteStream: AnyObject, Sendable {
-    /// Reads up to `max` bytes; an empty result means the peer closed.
-    func read(max: Int) throws -> ArraySlice<UInt8>
-    /// Writes all of `bytes`.
-    func write(_ bytes: UnsafeRawBufferPointer) throws
-    /// Closes the stream (idempotent).
+/// The far end of a tunnel that answers from memory (a replayed WebSocket) instead of a
+/// socket: the client's bytes go in, and bytes for the client come out through `output`,
+/// from whatever thread produces them. Nil through `output` ends the tunnel.
+public protocol TunnelEndpoint: AnyObject, Sendable {
+    /// Starts the endpoint; `output` carries its bytes for the client.
+    func start(output: @escaping @Sendable ([UInt8]?) -> Void)
+    /// Bytes the client sent.
+    func clientSent(_ bytes: ArraySlice<UInt8>)
+    /// The client side has gone.
     func close()
-}
-
-extension ByteStream {
-    /// Writes all of `bytes`.
-    public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
-    /// Writes all of `bytes`.
-    public func write(_ bytes: ArraySlice<UInt8>) throws { try bytes.withUnsafeBytes { try write($0) } }
 }

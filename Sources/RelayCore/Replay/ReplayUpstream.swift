@@ -22,12 +22,14 @@ public final class ReplayUpstream: Upstream, Sendable {
     }
 
     public var matchesWholeRequests: Bool { true }
-    public var answersFromMemory: Bool { true }
     public var recording: ReplayUpstream? { self }
 
     /// The primary origin the recording was made against.
     public var primaryOrigin: Origin { header.origins[0] }
 
+    public func answer(_ request: inout UpstreamRequest) throws -> UpstreamResponse? { try send(request) }
+
+    /// The recording's answer to `request` (a miss is an answer too: a JMAP-shaped error).
     public func send(_ request: UpstreamRequest) throws -> UpstreamResponse {
         let body = try request.body.readAll(limit: maxBodyBytes)
         // Parsing and adapting happen outside the lock; only the queues are shared.

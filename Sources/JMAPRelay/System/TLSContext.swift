@@ -1,0 +1,43 @@
+import COpenSSL
+import Foundation
+import RelayCore
+
+/// TLS settings for upstream connections.
+public struct TLSClientConfiguration: Sendable, Equatable {
+    /// A PEM file of CA certificates to trust in addition to the system's.
+    public var caFile: String?
+    /// Skip certificate and host-name verification (test servers only).
+    public var insecure: Bool
+
+    public init(caFile: String? = nil, insecure: Bool = false) {
+        self.caFile = caFile
+        self.insecure = insecure
+    }
+}
+
+/// One OpenSSL `SSL_CTX` for a configuration, shared by every upstream connection.
+public final class TLSContext: @unchecked Sendable {
+    // SSL_CTX is safe to share across threads once configured.
+    let ctx: OpaquePointer
+    let configuration: TLSClientConfiguration
+
+    public init(configuration: TLSClientConfiguration) throws {
+        guard let ctx = SSL_CTX_new(TLS_client_method()) else {
+            throw UpstreamError(.tls, origin: "-", detail: "cannot create TLS context: \(TLSTransport.lastError())")
+        }
+        self.ctx = ctx
+        self.configuration = configuration
+        _ = relay_SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)
+        SSL_CTX_set_default_verify_paths(ctx)
+        if let ca = configuration.caFile {
+            guard SSL_CTX_load_verify_locations(ctx, ca, nil) == 1 else {
+                SSL_CTX_free(ctx)
+                throw UpstreamError(.tls, origin: "-", detail: "cannot load CA file \(ca): \(TLSTransport.lastError())")
+            }
+        }
+        SSL_CTX_set_verify(ctx, configuration.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nil)
+    }
+
+    deinit { SSL_CTX_free(ctx) }
+}
+
