@@ -28,9 +28,15 @@ import Testing
         defer { up.stop() }
         let relay = try Relay.serving(upstream: up.baseURL)
         defer { relay.stop() }
-        let r = try RawHTTPClient(port: relay.port).request("GET", "/.well-known/jmap")
-        #expect(r.head.status < 400)
-        #expect(relay.waitForExchanges(1).count == 1)
+        let c = try RawHTTPClient(port: relay.port)
+        // Discovery redirects (as Cyrus does); the relay points the redirect at itself.
+        let r = try c.request("GET", "/.well-known/jmap")
+        #expect(r.head.status == 301)
+        #expect(r.head.headers["location"] == relay.baseURL + "/jmap/session")
+        let session = try c.request("GET", "/jmap/session")
+        #expect(session.head.status == 200)
+        #expect(session.json?["apiUrl"]?.stringValue?.hasPrefix(relay.baseURL + "/") == true)
+        #expect(relay.waitForExchanges(2).count == 2)
         #expect(relay.misses.isEmpty && relay.unusedRecordedExchanges.isEmpty)
     }
 

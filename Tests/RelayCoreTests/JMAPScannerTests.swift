@@ -55,9 +55,15 @@ import Testing
 
     @Test func neverCrashesOnTruncatedInput() {
         let body = Array(#"{"methodResponses":[["error",{"type":"serverFail"},"0"],["Email/set",{"notCreated":{"a":{}}},"1"]],"sessionState":"s"}"#.utf8)
+        let whole = JMAPScanner.scanResponse(body)
+        #expect(whole?.methodNames == ["error", "Email/set"])
         for n in 0..<body.count {
-            _ = JMAPScanner.scanResponse(Array(body[0..<n]))
-            _ = JMAPScanner.scanRequest(Array(body[0..<n]))
+            // A cut body yields nothing, or no more than the whole one says: never a made-up call.
+            if let s = JMAPScanner.scanResponse(Array(body[0..<n])) {
+                #expect(["error", "Email/set"].starts(with: s.methodNames), "cut at \(n)")
+                #expect(s.notCreated <= 1, "cut at \(n)")
+            }
+            if let s = JMAPScanner.scanRequest(Array(body[0..<n])) { #expect(s.methodNames.isEmpty, "cut at \(n)") }
         }
     }
 
