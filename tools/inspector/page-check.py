@@ -228,7 +228,7 @@ def main():
         const badge = document.querySelector('#exchanges li.row.error .methods .err');
         return e && n && badge ? { error: getComputedStyle(e).backgroundColor, normal: getComputedStyle(n).backgroundColor,
                                    badge: getComputedStyle(badge).color, text: badge.textContent } : null; })()""")
-    if colours and colours["error"] != colours["normal"] and "method error" in colours["text"]:
+    if colours and colours["error"] != colours["normal"] and "serverFail (Mailbox/query)" in colours["text"]:
         ok(f"the error row is highlighted (background {colours['error']}, badge {colours['text'].strip()!r} in {colours['badge']})")
     else:
         bad("the error row is highlighted", json.dumps(colours))

@@ -97,11 +97,18 @@ function analyse(x) {
   const pairs = calls.map((c) => ({ call: c, responses: responses.filter((r) => r[2] === c[2]) }));
   const answered = new Set(calls.map((c) => c[2]));
   for (const r of responses) if (!answered.has(r[2])) pairs.push({ call: null, responses: [r] });
-  let methodErrors = 0, setErrors = 0;
+  const methodErrors = [];
+  let setErrors = 0;
   for (const p of pairs) {
     p.errors = [];
     for (const r of p.responses) {
-      if (r[0] === "error") { methodErrors++; p.errors.push("error " + ((r[1] && r[1].type) || "unknown")); continue; }
+      if (r[0] === "error") {
+        const type = (r[1] && r[1].type) || "unknown";
+        // As the trace line says it: the type, then the call that failed.
+        methodErrors.push(type + " (" + (p.call ? p.call[0] : r[2]) + ")");
+        p.errors.push("error " + type);
+        continue;
+      }
       for (const k of ["notCreated", "notUpdated", "notDestroyed"]) {
         const failed = r[1] && r[1][k];
         if (failed && typeof failed === "object") {
@@ -112,7 +119,7 @@ function analyse(x) {
   }
   const problem = (x.status >= 400 && x.responseBody && x.responseBody.type) ? x.responseBody.type : null;
   const names = calls.map((c) => c[0]);
-  const isError = x.status === null || x.status >= 400 || !!x.error || methodErrors > 0 || setErrors > 0;
+  const isError = x.status === null || x.status >= 400 || !!x.error || methodErrors.length > 0 || setErrors > 0;
   return { pairs, names, methodErrors, setErrors, problem, isError };
 }
 
@@ -192,7 +199,7 @@ function add(x) {
   s.appendChild(el("span", "ms", (x.ms < 10 ? x.ms.toFixed(1) : Math.round(x.ms)) + "ms"));
   let m = a.names.join(", ");
   const badges = [];
-  if (a.methodErrors) badges.push(a.methodErrors + " method error" + (a.methodErrors > 1 ? "s" : ""));
+  badges.push(...a.methodErrors);
   if (a.setErrors) badges.push(a.setErrors + " SetError" + (a.setErrors > 1 ? "s" : ""));
   if (a.problem) badges.push(a.problem.replace(/^.*:/, ""));
   if (x.error) badges.push(x.error);
