@@ -54,4 +54,37 @@ import Testing
         #expect(h.waitForTrace(containing: "sse < push state  u1: Email=s3 Mailbox=m9") != nil)
         #expect(h.waitForTrace(containing: "GET /jmap/eventsource/") != nil)
     }
+
+    /// A client closing its event stream is how a stream normally ends: the trace says so
+    /// without the `!` of a failure (the relay learns it when its next write fails).
+    @Test func aClientClosingTheStreamIsTracedAsItsEndNotAnError() throws {
+        let stream = FakeEventStream()
+        let up = try FakeUpstream.jmap(eventStream: stream)
+        defer { up.stop() }
+        let h = try RelayHarness(upstream: up.baseURL)
+        defer { h.stop() }
+        let c = try h.client()
+        _ = try c.request("GET", "/jmap/session")
+        var head = HTTPRequestHead(method: "GET", target: "/jmap/eventsource/?types=*&closeafter=no&ping=0", headers: [
+            "Host": "127.0.0.1", "Accept": "text/event-stream",
+        ])
+        head.version = .http11
+        var out: [UInt8] = []
+        HTTPSerializer.write(head, into: &out)
+        try c.send(out)
+        #expect(try c.readHead().status == 200)
+        var parser = ServerSentEventParser()
+        stream.send(Self.change1)
+        #expect(try readEvent(c, &parser) == Self.change1)
+        c.close()
+        // The first write after the close may still be buffered by the kernel; the next ones fail.
+        for n in 3..<40 where !h.traceLines.contains(where: { $0.contains("GET /jmap/eventsource/") }) {
+            stream.send(ServerSentEvent(event: "state", data: #"{"@type":"StateChange","changed":{"u1":{"Email":"s\#(n)"}}}"#, id: "\(n)"))
+            h.waitForTrace(containing: "Email=s\(n)")
+        }
+        let line = try #require(h.waitForTrace(containing: "GET /jmap/eventsource/"))
+        #expect(line.hasSuffix("  client closed"), "\(line)")
+        #expect(!line.contains("!"), "\(line)")
+        stream.end()
+    }
 }

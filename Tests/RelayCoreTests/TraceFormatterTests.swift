@@ -46,3 +46,25 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == String(n))
     }
 }
+
+@Suite struct StreamEndTraceTests {
+    @Test func aClientClosingAnEventStreamIsItsNormalEndNotAnError() {
+        var r = TraceRecord(seq: 2, method: "GET", target: "/jmap/eventsource/?types=*", status: 200, durationMs: 3_600_000, kind: .eventSource)
+        r.clientClosed = true
+        #expect(TraceFormatter.text(r) == "#2 GET /jmap/eventsource/?types=* 200 3600.0s  client closed")
+        #expect(TraceFormatter.json(r).contains(#""clientClosed":true"#))
+        #expect(!TraceFormatter.json(r).contains(#""error""#))
+    }
+
+    @Test func aClientLeavingAnyOtherResponseIsStillMarked() {
+        var r = TraceRecord(seq: 5, method: "GET", target: "/jmap/download/a/b/f", status: 200, durationMs: 12, kind: .download)
+        r.clientClosed = true
+        #expect(TraceFormatter.text(r) == "#5 GET /jmap/download/a/b/f 200 12ms  ! client closed")
+    }
+
+    @Test func aStreamThatFailsKeepsTheMark() {
+        var r = TraceRecord(seq: 2, method: "GET", target: "/jmap/eventsource/", status: 200, durationMs: 50, kind: .eventSource)
+        r.error = "recv: Connection reset by peer"
+        #expect(TraceFormatter.text(r) == "#2 GET /jmap/eventsource/ 200 50ms  ! recv: Connection reset by peer")
+    }
+}

@@ -23,6 +23,8 @@ final class ExchangeDraft: @unchecked Sendable {
     var problemType: String?
     var faults: [String] = []
     var error: String?
+    /// The client closed the connection before the response was fully written.
+    var clientClosed = false
     var notes: [String] = []
     /// The upstream side, for the recorder: request as sent, response as received (decoded).
     var upstreamRequest: HTTPRequestHead?
@@ -67,6 +69,7 @@ final class ExchangeDraft: @unchecked Sendable {
         r.problemType = problemType
         r.faults = faults
         r.error = error
+        r.clientClosed = clientClosed
         r.notes = notes
         r.requestBytes = requestBytes
         r.responseBytes = responseBytes
@@ -87,6 +90,7 @@ extension Pipeline {
             let previous = r.completion
             r.completion = { [self] outcome in
                 previous?(outcome)
+                draft.clientClosed = outcome.clientClosed
                 complete(draft, response: head, bytesSent: outcome.bytesSent, error: outcome.error ?? draft.error)
             }
             return .response(r)

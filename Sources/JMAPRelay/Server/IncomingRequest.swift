@@ -33,8 +33,10 @@ public enum RelayReply: Sendable {
 public struct ResponseCompletion: Sendable {
     /// Body bytes written to the client.
     public var bytesSent: Int
-    /// Why writing stopped early, if it did.
+    /// Why writing stopped early, if it did and the client did not simply leave.
     public var error: String?
+    /// Writing stopped because the client closed its end (how an event stream ends).
+    public var clientClosed = false
 }
 
 /// A response for the client, with what the connection must do while writing it.

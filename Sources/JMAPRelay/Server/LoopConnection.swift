@@ -104,7 +104,10 @@ final class LoopConnection: LoopChannel, UpstreamReceiver {
             let pending = pendingOutput
             guard pending > 0 else { stalledSince = nil; return }
             if let s = stalledSince, s.pending == pending {
-                if now - s.at > loop.config.idleTimeout.nanoseconds { close() }
+                if now - s.at > loop.config.idleTimeout.nanoseconds {
+                    responseError = "client read nothing for \(loop.config.idleTimeout)"
+                    close()
+                }
             } else {
                 stalledSince = (pending, now)
             }
@@ -324,7 +327,7 @@ final class LoopConnection: LoopChannel, UpstreamReceiver {
 
     /// The bookkeeping of a reply that cannot be written (the client left).
     static func discard(_ reply: RelayReply) {
-        if case .response(let r) = reply { r.completion?(ResponseCompletion(bytesSent: 0, error: "client connection closed")) }
+        if case .response(let r) = reply { r.completion?(ResponseCompletion(bytesSent: 0, error: nil, clientClosed: true)) }
     }
 
     /// Sends the request upstream: the upstream object answers from memory, or the loop's
@@ -474,7 +477,9 @@ final class LoopConnection: LoopChannel, UpstreamReceiver {
             endpoint = nil
             let c = completion
             completion = nil
-            c?(ResponseCompletion(bytesSent: bodySent, error: responseError ?? "client connection closed"))
+            // Without a failure of the relay's own, the client closed: how an event stream ends.
+            c?(responseError.map { ResponseCompletion(bytesSent: bodySent, error: $0) }
+                ?? ResponseCompletion(bytesSent: bodySent, error: nil, clientClosed: true))
         }
     }
 }

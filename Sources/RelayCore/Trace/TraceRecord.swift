@@ -35,6 +35,9 @@ public struct TraceRecord: Sendable, Equatable {
     public var faults: [String] = []
     /// The relay's own failure, if any.
     public var error: String?
+    /// The client closed the connection while the response was still being written. For an
+    /// event stream that is how it normally ends; see ``TraceFormatter/endWords(_:)``.
+    public var clientClosed = false
     public var requestBytes = 0
     public var responseBytes = 0
     /// Extra notes (lint findings, replay misses), one per line under the exchange.
