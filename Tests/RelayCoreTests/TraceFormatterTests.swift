@@ -51,6 +51,7 @@ import Testing
     @Test func aClientClosingAnEventStreamIsItsNormalEndNotAnError() {
         var r = TraceRecord(seq: 2, method: "GET", target: "/jmap/eventsource/?types=*", status: 200, durationMs: 3_600_000, kind: .eventSource)
         r.clientClosed = true
+        r.eventStream = true
         #expect(TraceFormatter.text(r) == "#2 GET /jmap/eventsource/?types=* 200 3600.0s  client closed")
         #expect(TraceFormatter.json(r).contains(#""clientClosed":true"#))
         #expect(!TraceFormatter.json(r).contains(#""error""#))
@@ -64,6 +65,7 @@ import Testing
 
     @Test func aStreamThatFailsKeepsTheMark() {
         var r = TraceRecord(seq: 2, method: "GET", target: "/jmap/eventsource/", status: 200, durationMs: 50, kind: .eventSource)
+        r.eventStream = true
         r.error = "recv: Connection reset by peer"
         #expect(TraceFormatter.text(r) == "#2 GET /jmap/eventsource/ 200 50ms  ! recv: Connection reset by peer")
     }

@@ -25,6 +25,8 @@ final class ExchangeDraft: @unchecked Sendable {
     var error: String?
     /// The client closed the connection before the response was fully written.
     var clientClosed = false
+    /// The response is `text/event-stream`: a client closing it is the stream's normal end.
+    var eventStream = false
     var notes: [String] = []
     /// The upstream side, for the recorder: request as sent, response as received (decoded).
     var upstreamRequest: HTTPRequestHead?
@@ -70,6 +72,7 @@ final class ExchangeDraft: @unchecked Sendable {
         r.faults = faults
         r.error = error
         r.clientClosed = clientClosed
+        r.eventStream = eventStream
         r.notes = notes
         r.requestBytes = requestBytes
         r.responseBytes = responseBytes
@@ -91,6 +94,7 @@ extension Pipeline {
             r.completion = { [self] outcome in
                 previous?(outcome)
                 draft.clientClosed = outcome.clientClosed
+                draft.eventStream = head.headers["content-type"]?.lowercased().hasPrefix("text/event-stream") == true
                 complete(draft, response: head, bytesSent: outcome.bytesSent, error: outcome.error ?? draft.error)
             }
             return .response(r)

@@ -32,7 +32,7 @@ public enum TraceFormatter {
         if r.notDestroyed > 0 { problems.append("notDestroyed=\(r.notDestroyed)") }
         if let p = r.problemType { problems.append("problem:\(shortProblem(p))") }
         if let e = r.error { problems.append(e) }
-        if r.clientClosed, r.kind != .eventSource { problems.append(clientClosed) }
+        if r.clientClosed, !r.eventStream { problems.append(clientClosed) }
         if !problems.isEmpty { out.append(contentsOf: ("  ! " + problems.joined(separator: " ")).utf8) }
         if let end = endWords(r) { out.append(contentsOf: ("  " + end).utf8) }
         if !r.faults.isEmpty { out.append(contentsOf: ("  [fault: " + r.faults.joined(separator: "; ") + "]").utf8) }
@@ -42,11 +42,11 @@ public enum TraceFormatter {
     static let clientClosed = "client closed"
 
     /// How an exchange ended when that is worth saying but is no failure: an event stream
-    /// (EventSource) ends when the client closes it, often after an hour, so the write that
+    /// (`text/event-stream`) ends when the client closes it, often after an hour, so the write that
     /// finds the socket gone (`send: Broken pipe`) is its normal end, not an error. A client
     /// that leaves in the middle of any other response is still marked with `!`.
     public static func endWords(_ r: TraceRecord) -> String? {
-        r.clientClosed && r.kind == .eventSource ? clientClosed : nil
+        r.clientClosed && r.eventStream ? clientClosed : nil
     }
 
     /// `formatDuration` as bytes; under 10 ms (nearly every exchange) without a String.

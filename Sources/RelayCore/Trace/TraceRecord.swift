@@ -38,6 +38,9 @@ public struct TraceRecord: Sendable, Equatable {
     /// The client closed the connection while the response was still being written. For an
     /// event stream that is how it normally ends; see ``TraceFormatter/endWords(_:)``.
     public var clientClosed = false
+    /// The response is an event stream (`text/event-stream`: JMAP's EventSource, the control
+    /// API's live exchanges), a body with no end of its own.
+    public var eventStream = false
     public var requestBytes = 0
     public var responseBytes = 0
     /// Extra notes (lint findings, replay misses), one per line under the exchange.
