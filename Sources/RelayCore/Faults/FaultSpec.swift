@@ -19,6 +19,13 @@ public enum FaultSpec {
     static let actionKeys = ["action", "phase", "retry-after", "op", "target", "index", "detail"]
     static let allKeys = Set(matchKeys + whenKeys + actionKeys)
 
+    /// Every action the spec language knows, in the order help and the fault grammar article
+    /// list them.
+    public static let actionNames = [
+        "status", "delay", "reset", "hang", "truncate", "bandwidth", "request-error", "method-error", "set-error",
+        "bump-session-state", "drop-capability", "limit", "drop-event", "duplicate-event", "delay-event", "cut-after",
+    ]
+
     /// The JMAP request-level error types (RFC 8620 §3.6.1).
     public static let requestErrorTypes = ["unknownCapability", "notJSON", "notRequest", "limit"]
     /// The core limits a rule can lower (RFC 8620 §2).
@@ -202,10 +209,7 @@ public enum FaultSpec {
             guard let n = Int(a), n >= 0 else { throw SpecError("action=cut-after takes a number of events (got '\(a)')") }
             return .cutAfter(events: n)
         default:
-            throw SpecError(
-                "unknown action '\(name)'; actions are status, delay, reset, hang, truncate, bandwidth, request-error, "
-                    + "method-error, set-error, bump-session-state, drop-capability, limit, drop-event, duplicate-event, "
-                    + "delay-event, cut-after")
+            throw SpecError("unknown action '\(name)'; actions are \(actionNames.joined(separator: ", "))")
         }
     }
 

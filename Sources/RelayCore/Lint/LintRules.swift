@@ -1,4 +1,4 @@
-/// The rules that ship, and the README table generated from them.
+/// The rules that ship, and the reference's table (`LintRules.md`) generated from them.
 public enum LintRules {
     /// Every rule, client-side first, in report order.
     public static let all: [any LintRule] = [
@@ -31,7 +31,7 @@ public enum LintRules {
     /// The rule with `id`, if there is one.
     public static func rule(id: String) -> (any LintRule)? { all.first { $0.id == id } }
 
-    /// The README's rules table: `| id | level | section | what |`, one row per rule.
+    /// The rules table of `LintRules.md`: `| id | level | section | what |`, one row per rule.
     public static func markdownTable() -> String {
         var lines = ["| id | level | section | what |", "|---|---|---|---|"]
         for rule in all {

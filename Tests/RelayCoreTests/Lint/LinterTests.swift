@@ -6,7 +6,7 @@ import Testing
 private typealias F = LintFixtures
 
 /// The linter as a whole: a clean conversation, incremental use, ignoring rules, reports and
-/// the README table.
+/// the reference's rules table.
 @Suite struct LinterTests {
     /// A conversation a strict server would accept without a word.
     static let clean: [RecordedExchange] = [
@@ -78,12 +78,12 @@ private typealias F = LintFixtures
         #expect(!report.hasErrors)
     }
 
-    /// The README's rules table is generated from the rules; `RECORD_SNAPSHOTS=1 swift test
-    /// --filter readmeRulesTable` rewrites it.
-    @Test func readmeRulesTableMatchesTheCode() throws {
+    /// The reference's rules table is generated from the rules; `RECORD_SNAPSHOTS=1 swift test
+    /// --filter rulesTableInTheReference` rewrites it.
+    @Test func rulesTableInTheReferenceMatchesTheCode() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let url = root.appendingPathComponent("README.md")
+        let url = root.appendingPathComponent("Sources/JMAPRelay/JMAPRelay.docc/LintRules.md")
         let readme = try String(contentsOf: url, encoding: .utf8)
         let begin = try #require(readme.range(of: "<!-- lint-rules:begin -->\n"))
         let end = try #require(readme.range(of: "<!-- lint-rules:end -->"))
