@@ -23,7 +23,9 @@ let package = Package(
         // Command line: argument parsing, help, subcommands.
         .target(name: "RelayCLI", dependencies: ["JMAPRelay"]),
         .executableTarget(name: "jmap-relay", dependencies: ["RelayCLI"]),
-        // Helpers for tests (also usable from a client's own tests): a fake upstream on port 0.
+        // Helpers for this package's tests and the fuzz runner: a fake JMAP server on port 0, raw
+        // HTTP and WebSocket clients. Not a product: a client's own tests need only JMAPRelay
+        // (`Relay.replaying`, `Relay.serving`), which the README shows.
         .target(name: "RelayTestSupport", dependencies: ["JMAPRelay"]),
         // The long fuzz run over the codec and the recording loader (tools/fuzz).
         .executableTarget(name: "relay-fuzz", dependencies: ["RelayTestSupport"]),
