@@ -75,3 +75,22 @@ import Testing
         #expect(Glob("*").matches(""))
     }
 }
+
+/// The actions table help is generated from describes the parser's actions, no more, no less.
+@Suite struct FaultActionTableTests {
+    @Test(arguments: FaultSpec.actions.map(\.name))
+    func everyDescribedActionParsesItsExample(_ name: String) throws {
+        let a = try #require(FaultSpec.actions.first { $0.name == name })
+        let rule = try FaultSpec.parse(a.example)
+        #expect(rule.action.name == a.name)
+        #expect(rule.action.isEventLevel == a.isPush)
+        #expect(a.syntax.hasPrefix(a.name))
+    }
+
+    @Test func anUnknownActionListsEveryDescribedOne() {
+        #expect(throws: FaultSpec.SpecError("unknown action 'explode'; actions are \(FaultSpec.actionNames.joined(separator: ", "))")) {
+            try FaultSpec.parse("action=explode")
+        }
+        #expect(Set(FaultSpec.actionNames).count == FaultSpec.actions.count)
+    }
+}

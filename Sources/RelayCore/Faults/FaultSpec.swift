@@ -19,13 +19,6 @@ public enum FaultSpec {
     static let actionKeys = ["action", "phase", "retry-after", "op", "target", "index", "detail"]
     static let allKeys = Set(matchKeys + whenKeys + actionKeys)
 
-    /// Every action the spec language knows, in the order help and the fault grammar article
-    /// list them.
-    public static let actionNames = [
-        "status", "delay", "reset", "hang", "truncate", "bandwidth", "request-error", "method-error", "set-error",
-        "bump-session-state", "drop-capability", "limit", "drop-event", "duplicate-event", "delay-event", "cut-after",
-    ]
-
     /// The JMAP request-level error types (RFC 8620 §3.6.1).
     public static let requestErrorTypes = ["unknownCapability", "notJSON", "notRequest", "limit"]
     /// The core limits a rule can lower (RFC 8620 §2).
@@ -214,20 +207,7 @@ public enum FaultSpec {
     }
 
     static func example(_ name: String) -> String {
-        switch name {
-        case "status": "action=status:503"
-        case "delay": "action=delay:500"
-        case "truncate": "action=truncate:100"
-        case "bandwidth": "action=bandwidth:1024"
-        case "request-error": "action=request-error:notJSON"
-        case "method-error": "action=method-error:serverFail"
-        case "set-error": "action=set-error:overQuota"
-        case "drop-capability": "action=drop-capability:urn:ietf:params:jmap:mail"
-        case "limit": "action=limit:maxCallsInRequest=1"
-        case "delay-event": "endpoint=eventsource action=delay-event:500"
-        case "cut-after": "endpoint=eventsource action=cut-after:1"
-        default: "action=\(name)"
-        }
+        actions.first { $0.name == name }?.example ?? "action=\(name)"
     }
 
     /// The action part as written after `action=`.
