@@ -15,6 +15,18 @@ import Testing
         return nil
     }
 
+    /// Sends the EventSource request (the answer is read by the test).
+    func openStream(_ c: RawHTTPClient, headers extra: HTTPHeaders = [:]) throws {
+        var head = HTTPRequestHead(method: "GET", target: "/jmap/eventsource/?types=*&closeafter=no&ping=0", headers: [
+            "Host": "127.0.0.1", "Accept": "text/event-stream",
+        ])
+        for f in extra.fields { head.headers.add(f.name, f.value) }
+        head.version = .http11
+        var out: [UInt8] = []
+        HTTPSerializer.write(head, into: &out)
+        try c.send(out)
+    }
+
     @Test func streamsEventByEventWithoutAFalseGzipLabel() throws {
         // Cyrus labels its plain event stream `Content-Encoding: gzip`.
         let stream = FakeEventStream(extraHeaders: ["Content-Encoding": "gzip"])
@@ -25,13 +37,7 @@ import Testing
         let c = try h.client()
         _ = try c.request("GET", "/jmap/session")
 
-        var head = HTTPRequestHead(method: "GET", target: "/jmap/eventsource/?types=*&closeafter=no&ping=0", headers: [
-            "Host": "127.0.0.1", "Accept": "text/event-stream", "Last-Event-ID": "41", "Accept-Encoding": "gzip",
-        ])
-        head.version = .http11
-        var out: [UInt8] = []
-        HTTPSerializer.write(head, into: &out)
-        try c.send(out)
+        try openStream(c, headers: ["Last-Event-ID": "41", "Accept-Encoding": "gzip"])
         // The head arrives before any event exists.
         let response = try c.readHead()
         #expect(response.status == 200)
@@ -65,13 +71,7 @@ import Testing
         defer { h.stop() }
         let c = try h.client()
         _ = try c.request("GET", "/jmap/session")
-        var head = HTTPRequestHead(method: "GET", target: "/jmap/eventsource/?types=*&closeafter=no&ping=0", headers: [
-            "Host": "127.0.0.1", "Accept": "text/event-stream",
-        ])
-        head.version = .http11
-        var out: [UInt8] = []
-        HTTPSerializer.write(head, into: &out)
-        try c.send(out)
+        try openStream(c)
         #expect(try c.readHead().status == 200)
         var parser = ServerSentEventParser()
         stream.send(Self.change1)
