@@ -62,7 +62,8 @@ import Testing
     }
 
     /// A client closing its event stream is how a stream normally ends: the trace says so
-    /// without the `!` of a failure (the relay learns it when its next write fails).
+    /// without the `!` of a failure (the relay learns it from the end of the client's side, or
+    /// when a write fails).
     @Test func aClientClosingTheStreamIsTracedAsItsEndNotAnError() throws {
         let stream = FakeEventStream()
         let up = try FakeUpstream.jmap(eventStream: stream)
@@ -77,7 +78,7 @@ import Testing
         stream.send(Self.change1)
         #expect(try readEvent(c, &parser) == Self.change1)
         c.close()
-        // The first write after the close may still be buffered by the kernel; the next ones fail.
+        // Events keep coming until the relay has noticed the close (at the latest, a write fails).
         for n in 3..<40 where !h.traceLines.contains(where: { $0.contains("GET /jmap/eventsource/") }) {
             stream.send(ServerSentEvent(event: "state", data: #"{"@type":"StateChange","changed":{"u1":{"Email":"s\#(n)"}}}"#, id: "\(n)"))
             h.waitForTrace(containing: "Email=s\(n)")
