@@ -21,7 +21,7 @@ import Testing
         let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let c = try h.client()
-        try c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiGET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+        try c.send("GET /a HTTP/1.1\r\nHost: localhost\r\n\r\nPOST /b HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\nhiGET /c HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try c.readResponse().text == "/a")
         #expect(try c.readResponse().text == "/bhi")
         #expect(try c.readResponse().text == "/c")
@@ -45,7 +45,7 @@ import Testing
         let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let c = try h.client()
-        try c.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+        try c.send("POST /up HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
         #expect(try c.readResponse().text == "/uphello")
         #expect(try c.request("GET", "/after").text == "/after")
         h.waitForExchanges(2)

@@ -250,7 +250,7 @@ import Testing
         let b = try h.client()
         _ = try a.request("GET", "/jmap/session")
         let slow = Self.api(#"["Slow/call",{},"0"]"#)
-        try a.send(Array("POST /jmap/api/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(slow.count)\r\n\r\n".utf8) + slow)
+        try a.send(Array("POST /jmap/api/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(slow.count)\r\n\r\n".utf8) + slow)
         arrived.wait()
         let refused = try b.request("POST", "/jmap/api/", headers: Self.json, body: Self.api(#"["Core/echo",{},"0"]"#))
         #expect(refused.head.status == 400)

@@ -7,26 +7,26 @@ import Testing
 /// served. Cases RelayFailureTests covers (CL with TE, two Content-Length lines, bare LF,
 /// a non-hex chunk, too many headers, a large header) are not repeated.
 @Suite struct MalformedRequestTests {
-    static let chunked = "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-    static let api = "POST /jmap/api/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    static let chunked = "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+    static let api = "POST /jmap/api/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
 
     static let catalog: [(String, String, Int)] = [
         // Smuggling: framing that two servers could read two ways.
-        ("TE then CL", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n", 400),
-        ("TE chunked, identity", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 501),
-        ("TE identity", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n", 501),
-        ("TE chunked in HTTP/1.0", "POST /jmap/upload/u1/ HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501),
-        ("CL list with two values", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\nab", 400),
-        ("CL with a sign", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nContent-Length: +2\r\n\r\nab", 400),
-        ("CL negative", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
-        ("CL in hex", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0x2\r\n\r\nab", 400),
-        ("CL over Int", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", 400),
-        ("TE folded onto the next line", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", 400),
-        ("obs-fold continuation", "GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\tmore\r\n\r\n", 400),
-        ("space before colon (TE)", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400),
+        ("TE then CL", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n", 400),
+        ("TE chunked, identity", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 501),
+        ("TE identity", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: identity\r\n\r\n", 501),
+        ("TE chunked in HTTP/1.0", "POST /jmap/upload/u1/ HTTP/1.0\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501),
+        ("CL list with two values", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1, 2\r\n\r\nab", 400),
+        ("CL with a sign", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: +2\r\n\r\nab", 400),
+        ("CL negative", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1\r\n\r\n", 400),
+        ("CL in hex", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0x2\r\n\r\nab", 400),
+        ("CL over Int", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999999999999\r\n\r\n", 400),
+        ("TE folded onto the next line", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", 400),
+        ("obs-fold continuation", "GET / HTTP/1.1\r\nHost: localhost\r\nX-A: 1\r\n\tmore\r\n\r\n", 400),
+        ("space before colon (TE)", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400),
         ("space before colon (Host)", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400),
-        ("empty field name", "GET / HTTP/1.1\r\nHost: x\r\n: v\r\n\r\n", 400),
-        ("bare CR in a value", "GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n", 400),
+        ("empty field name", "GET / HTTP/1.1\r\nHost: localhost\r\n: v\r\n\r\n", 400),
+        ("bare CR in a value", "GET / HTTP/1.1\r\nHost: localhost\r\nX: a\rb\r\n\r\n", 400),
         ("bare LF after a header", "GET / HTTP/1.1\r\nHost: x\n\r\n", 400),
         // Chunk framing, on a streamed upload and on a buffered API call.
         ("negative chunk size", chunked + "-1\r\nx\r\n0\r\n\r\n", 400),
@@ -40,19 +40,19 @@ import Testing
         ("API: chunk size overflow", api + "fffffffffffffffff\r\n", 400),
         ("API: chunk longer than its size", api + "2\r\n{}}\r\n0\r\n\r\n", 400),
         // Start lines.
-        ("invalid method character", "G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("two spaces", "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("no version", "GET /\r\nHost: x\r\n\r\n", 400),
-        ("lowercase version", "GET / http/1.1\r\nHost: x\r\n\r\n", 400),
-        ("HTTP/2.0", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
-        ("HTTP/1.2", "GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505),
-        ("HTTP/0.9", "GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505),
-        ("request line over the head limit", "GET /" + String(repeating: "a", count: 70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        ("invalid method character", "G(T / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
+        ("two spaces", "GET  / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
+        ("no version", "GET /\r\nHost: localhost\r\n\r\n", 400),
+        ("lowercase version", "GET / http/1.1\r\nHost: localhost\r\n\r\n", 400),
+        ("HTTP/2.0", "GET / HTTP/2.0\r\nHost: localhost\r\n\r\n", 505),
+        ("HTTP/1.2", "GET / HTTP/1.2\r\nHost: localhost\r\n\r\n", 505),
+        ("HTTP/0.9", "GET / HTTP/0.9\r\nHost: localhost\r\n\r\n", 505),
+        ("request line over the head limit", "GET /" + String(repeating: "a", count: 70_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414),
         // NUL bytes.
-        ("NUL in the method", "G\0T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("NUL in the target", "GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("NUL in a field name", "GET / HTTP/1.1\r\nHost: x\r\nX\0Y: a\r\n\r\n", 400),
-        ("NUL in a field value", "GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n", 400),
+        ("NUL in the method", "G\0T / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
+        ("NUL in the target", "GET /a\0b HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
+        ("NUL in a field name", "GET / HTTP/1.1\r\nHost: localhost\r\nX\0Y: a\r\n\r\n", 400),
+        ("NUL in a field value", "GET / HTTP/1.1\r\nHost: localhost\r\nX: a\0b\r\n\r\n", 400),
     ]
 
     /// Runs `body`, naming the step in the error it throws.
@@ -82,9 +82,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("chunked upload", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n"),
-        ("chunked API call", "POST /jmap/api/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{\"a\":\"bcd\"}\r\n0\r\n\r\n"),
-        ("100-continue", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n"),
+        ("chunked upload", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n"),
+        ("chunked API call", "POST /jmap/api/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{\"a\":\"bcd\"}\r\n0\r\n\r\n"),
+        ("100-continue", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n"),
     ])
     func bodyOverMaxBodySizeIs413(_ c: (String, String)) throws {
         let up = try FakeUpstream.jmap()
@@ -105,7 +105,7 @@ import Testing
         defer { up.stop() }
         let h = try RelayHarness(upstream: up.baseURL) { $0.headTimeout = .seconds(1) }
         defer { h.stop() }
-        let head = Array("GET /jmap/session HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 200)
+        let head = Array("GET /jmap/session HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 200)
         let slow = try (0..<3).map { _ in try h.client() }
         let good = try h.client()
         let clock = ContinuousClock()
@@ -138,7 +138,7 @@ import Testing
         let c = try h.client()
         try c.send("GET /jmap/session HTTP/1.1\r\n")
         #expect(!c.waitForClose(timeout: .milliseconds(50)), "cut off before its head timeout")
-        try c.send("Host: x\r\n\r\n")
+        try c.send("Host: localhost\r\n\r\n")
         #expect(try c.readResponse().head.status == 200)
     }
 }

@@ -73,7 +73,7 @@ import Testing
         let c = try h.client()
         _ = try c.request("GET", "/jmap/session", headers: [
             "Connection": "keep-alive, X-Secret-Hop", "X-Secret-Hop": "1", "Keep-Alive": "timeout=5", "TE": "trailers",
-            "Proxy-Authorization": "Basic eA==", "X-End-To-End": "kept", "Host": "relay.example",
+            "Proxy-Authorization": "Basic eA==", "X-End-To-End": "kept", "Host": "localhost:\(h.port)",
         ])
         let seen = try #require(up.requests.last)
         #expect(seen.headers["host"] == "127.0.0.1:\(up.port)")
@@ -101,7 +101,7 @@ import Testing
         let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let c = try h.client()
-        try c.send("GET /jmap/download/u1/B1/a.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /jmap/download/u1/B2/b.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        try c.send("GET /jmap/download/u1/B1/a.txt HTTP/1.1\r\nHost: localhost\r\n\r\nGET /jmap/download/u1/B2/b.txt HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try c.readResponse().text == "/jmap/download/u1/B1/a.txt")
         #expect(try c.readResponse().text == "/jmap/download/u1/B2/b.txt")
     }
@@ -112,7 +112,7 @@ import Testing
         let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let c = try h.client()
-        try c.send("POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n")
+        try c.send("POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n")
         let interim = try c.readRawLine()
         #expect(interim == "HTTP/1.1 100 Continue")
         let payload = String(repeating: "x", count: 100_000)

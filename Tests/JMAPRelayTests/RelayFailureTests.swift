@@ -5,10 +5,10 @@ import Testing
 @Suite struct RelayFailureTests {
     static let malformed: [(String, String, Int)] = [
         ("bad request line", "GARBAGE\r\n\r\n", 400),
-        ("CL with TE", "POST /jmap/api/ HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
-        ("two CLs", "POST /jmap/api/ HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
+        ("CL with TE", "POST /jmap/api/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+        ("two CLs", "POST /jmap/api/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
         ("bare LF", "GET / HTTP/1.1\nHost: x\n\n", 400),
-        ("bad chunk", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 400),
+        ("bad chunk", "POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 400),
         ("too many headers", "GET / HTTP/1.1\r\n" + (0..<101).map { "X-\($0): v\r\n" }.joined() + "\r\n", 431),
         ("head too large", "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 70_000) + "\r\n\r\n", 431),
     ]
@@ -37,7 +37,7 @@ import Testing
         let h = try RelayHarness(upstream: up.baseURL) { $0.maxRequestBodyBytes = 10 }
         defer { h.stop() }
         let c = try h.client()
-        try c.send("POST /jmap/upload/u1/ HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world")
+        try c.send("POST /jmap/upload/u1/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11\r\n\r\nhello world")
         #expect(try c.readResponse().head.status == 413)
     }
 
@@ -95,7 +95,7 @@ import Testing
         let h = try RelayHarness(upstream: up.baseURL)
         defer { h.stop() }
         let c = try h.client()
-        try c.send("GET \(target) HTTP/1.1\r\nHost: evil.example\r\n\r\n")
+        try c.send("GET \(target) HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let r = try c.readResponse()
         #expect(r.head.status == 403)
         #expect(up.requests.isEmpty)

@@ -42,7 +42,7 @@ import Testing
 
         let streams = try (0..<Self.streams).map { i -> RawHTTPClient in
             let c = try RawHTTPClient(port: relay.port, readTimeout: .seconds(30))
-            try c.send("GET /events/\(i) HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+            try c.send("GET /events/\(i) HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
             #expect(try c.readHead().status == 200)
             return c
         }

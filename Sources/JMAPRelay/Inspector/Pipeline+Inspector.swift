@@ -40,21 +40,4 @@ extension Pipeline {
         return .local(status: 200, contentType: "application/json", body: doc.prettySerialized(),
                       extraHeaders: ["Content-Disposition": "attachment; filename=\"jmap-relay.har\""])
     }
-
-    /// A 403 for a state-changing control request sent by a page from another origin (a web
-    /// page the user happens to visit must not add faults to their relay); nil when allowed.
-    /// Requests without `Origin` (curl, scripts) are allowed: only browsers send it.
-    func crossOriginRefusal(_ head: HTTPRequestHead) -> RelayResponse? {
-        guard !["GET", "HEAD", "OPTIONS"].contains(head.method), let origin = head.headers["origin"] else { return nil }
-        let own = rewriter.relayBase
-        if let o = Origin(url: origin), !o.secure, o.port == own.port,
-            o.host == own.host || ["127.0.0.1", "localhost", "::1"].contains(o.host)
-        {
-            return nil
-        }
-        return .problem(.relay(
-            "control-cross-origin", title: "Forbidden", status: 403,
-            detail: "\(head.method) \(head.path) from origin '\(origin.prefix(200))' refused: the control API changes state "
-                + "only for the relay's own page (\(own.httpBase)) or clients that send no Origin."))
-    }
 }

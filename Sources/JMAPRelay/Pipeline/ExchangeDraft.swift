@@ -34,6 +34,8 @@ final class ExchangeDraft: @unchecked Sendable {
     var upstreamResponse: HTTPResponseHead?
     var upstreamResponseBody: [UInt8]?
     var replayed = false
+    /// Sent by a web page from another origin: its answer grants that page nothing.
+    var crossOrigin = false
 
     init(seq: Int, request: IncomingRequest, startMs: Double) {
         self.seq = seq
@@ -89,6 +91,7 @@ extension Pipeline {
             complete(draft, response: nil, bytesSent: 0, error: draft.error ?? (reply.isReset ? "connection reset" : "hung"))
             return reply
         case .response(var r):
+            if draft.crossOrigin { r.head.headers.removeAll(where: RequestGuard.isCORSGrant) }
             let head = r.head
             let previous = r.completion
             r.completion = { [self] outcome in

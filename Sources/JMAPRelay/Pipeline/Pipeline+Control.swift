@@ -10,7 +10,6 @@ extension Pipeline {
         }
         let head = request.head
         let path = String(head.path)
-        if let refusal = crossOriginRefusal(head) { return refusal }
         switch (head.method, path) {
         case ("GET", "/_relay"), ("GET", "/_relay/"):
             return inspectorPageResponse()

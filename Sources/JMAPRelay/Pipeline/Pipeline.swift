@@ -19,6 +19,8 @@ final class Pipeline: Sendable {
     let linter: LiveLinter?
     /// Webhook callback tokens issued to the server, and the client for forwarding pushes.
     let webhooks = PushCallbackRegistry()
+    /// Which requests a web page may be behind, and what such a page may do.
+    let requestGuard: RequestGuard
     private let sequenceCounter = Atomic(0)
     private let stopFlag = Atomic(false)
     let startNanos = MonotonicClock.nanos()
@@ -33,6 +35,7 @@ final class Pipeline: Sendable {
         self.observers = observers
         self.faults = faults
         self.linter = config.lint ? LiveLinter(ignoring: config.lintIgnore) : nil
+        self.requestGuard = Self.makeRequestGuard(config: config, relayBase: relayBase, log: log)
     }
 
     /// Whether the relay is shutting down (connections finish their exchange and close).
@@ -53,6 +56,7 @@ final class Pipeline: Sendable {
         let head = request.head
         let seq = nextSeq()
         let draft = ExchangeDraft(seq: seq, request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
+        if let refusal = guardRequest(draft) { return .reply(refusal) }
 
         if head.target.hasPrefix(PushSubscriptionURLs.callbackPrefix) {
             // Open to the server (which may not be on loopback): only issued tokens forward.

@@ -62,6 +62,15 @@ public struct RelayConfiguration: Sendable {
     /// the relay's own listening address. A `PushSubscription/set` that creates a subscription
     /// gets `<base>/_relay/push/<token>` in place of the client's URL.
     public var pushCallbackURL: String?
+    /// Names someone mapped to the relay (`--allow-host`): `jmap.test` admits that name at any
+    /// port, `jmap.test:8470` at that port only. Otherwise the relay answers only requests whose
+    /// `Host` is its own (its listen address, `127.0.0.1`, `localhost`, `[::1]`), so a web page
+    /// that rebinds its name to loopback cannot reach it.
+    public var allowedHosts: [String] = []
+    /// Web page origins trusted to use the relay like its own page (`--allow-origin`), e.g.
+    /// `http://localhost:3000` for a web client under development. Other pages never get the
+    /// credential `injectedAuthorization` adds.
+    public var allowedOrigins: [String] = []
 
     /// Fault rules loaded at start (`--fault`, `--faults`).
     public var faults: [FaultRule] = []
