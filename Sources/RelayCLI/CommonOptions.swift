@@ -14,12 +14,31 @@ struct CommonOptions: Equatable, Sendable {
     var lintIgnore: [String] = []
     var pollMicroseconds = 50
     var loops: Int?
+    var allowedHosts: [String] = []
+    var allowedOrigins: [String] = []
 
     /// The listener and trace options, first in help.
     static let listenerDeclarations: [OptionDeclaration<CommonOptions>] = [
         .value("--listen", valueName: "host:port", default: .value("127.0.0.1:8470"),
                help: "Where to listen. Port 0 picks a free port.") { o, v, c in
             (o.listenHost, o.listenPort) = try parseListen(v, command: c)
+        },
+        .value("--allow-host", valueName: "name",
+               help: "Also answer requests with this Host, a local name mapped to the relay: name at any port, name:port "
+                   + "at that port. Any Host but the listen address, localhost, 127.0.0.1 or [::1] gets 421. Repeatable.") { o, v, c in
+            guard HostAuthority(v) != nil else {
+                throw UsageError("'--allow-host' takes a name or name:port, e.g. jmap.test (got '\(v)')", command: c)
+            }
+            o.allowedHosts.append(v)
+        },
+        .value("--allow-origin", valueName: "origin",
+               help: "Let web pages from this origin (scheme://host[:port], e.g. http://localhost:3000) use the relay "
+                   + "like its own page; pages from other origins never get --auth-env's credential. Repeatable.") { o, v, c in
+            guard WebOrigin(v) != nil else {
+                throw UsageError("'--allow-origin' takes an origin scheme://host[:port], e.g. http://localhost:3000 (got '\(v)')",
+                                 command: c)
+            }
+            o.allowedOrigins.append(v)
         },
         .value("--trace", valueName: "format", default: .value("text"),
                help: "text (one line per exchange), json (one object per line) or off.") { o, v, c in
@@ -88,6 +107,8 @@ struct CommonOptions: Equatable, Sendable {
     func apply(to c: inout RelayConfiguration) {
         c.listenHost = listenHost
         c.listenPort = listenPort
+        c.allowedHosts = allowedHosts
+        c.allowedOrigins = allowedOrigins
         c.trace = trace
         c.pollBeforeSleep = .microseconds(pollMicroseconds)
         c.eventLoopCount = loops

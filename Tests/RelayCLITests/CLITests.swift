@@ -96,6 +96,8 @@ private func announcedPort(_ err: Pipe) -> Int? {
         ["serve", "--upstream", "http://x", "--fault", "endpoint=api action=drop-event"],
         ["serve", "--upstream", "http://x", "--io", "threads"], ["serve", "--upstream", "http://x", "--poll-us", "-5"],
         ["replay", "--poll-us", "soon"], ["serve", "--upstream", "http://x", "--loops", "0"],
+        ["serve", "--upstream", "http://x", "--allow-host", "http://jmap.test"], ["replay", "--allow-host", "jmap.test:99999"],
+        ["serve", "--upstream", "http://x", "--allow-origin", "*"], ["replay", "--allow-origin", "localhost:3000"],
     ])
     func badInputIsOneLineAndUsageAndExit64(_ args: [String]) throws {
         let r = try run(args)
@@ -138,6 +140,19 @@ private func announcedPort(_ err: Pipe) -> Int? {
         #expect(r.head.status == 200)
         #expect(r.json?["methodResponses"]?[0]?[0] == "error")
         #expect(r.json?["methodResponses"]?[0]?[1]?["type"] == "serverFail")
+    }
+
+    @Test func allowHostAndAllowOriginOpenExactlyWhatTheyNameInReplay() throws {
+        let relay = try RunningRelay([
+            "replay", repositoryRoot.appendingPathComponent("recordings/fastmail-demo.jsonl").path, "--listen", "127.0.0.1:0",
+            "--trace", "off", "--allow-host", "jmap.test", "--allow-origin", "http://localhost:3000",
+        ])
+        let port = relay.port
+        let c = try RawHTTPClient(port: port)
+        #expect(try c.request("GET", "/_relay/status", headers: ["Host": "jmap.test:\(port)"]).head.status == 200)
+        #expect(try c.request("GET", "/_relay/status", headers: ["Host": "evil.example:\(port)"]).head.status == 421)
+        #expect(try c.request("GET", "/_relay/status", headers: ["Origin": "http://localhost:3000"]).head.status == 200)
+        #expect(try c.request("GET", "/_relay/status", headers: ["Origin": "http://localhost:3001"]).head.status == 403)
     }
 
     @Test func replayForwardsMissesWhenAsked() throws {
