@@ -85,8 +85,9 @@ public struct RequestGuard: Sendable {
         let shown = Self.printable(originValue)
         if Self.isControlTarget(head.target) {
             return .refuse(.relay("control-cross-origin", title: "Forbidden", status: 403,
-                                  detail: "\(head.method) \(head.path) from origin '\(shown)' refused: the control API answers only "
-                                      + "the relay's own page (\(ownOrigin)) and clients that send no Origin."),
+                                  detail: "\(head.method) \(head.path.prefix(200)) from origin '\(shown)' refused: the control API "
+                                      + "answers only the relay's own page (\(ownOrigin)), origins given with --allow-origin "
+                                      + "and clients that send no Origin."),
                            reason: "foreign Origin \(shown)")
         }
         if head.method == "OPTIONS", head.headers.contains("access-control-request-method") {
