@@ -83,7 +83,7 @@ public struct RequestGuard: Sendable {
             return .proceed
         }
         let shown = Self.printable(originValue)
-        if Self.isControlTarget(head.target) {
+        if RelayPaths.isControl(head.target) {
             return .refuse(.relay("control-cross-origin", title: "Forbidden", status: 403,
                                   detail: "\(head.method) \(head.path.prefix(200)) from origin '\(shown)' refused: the control API "
                                       + "answers only the relay's own page (\(ownOrigin)), origins given with --allow-origin "
@@ -117,11 +117,6 @@ public struct RequestGuard: Sendable {
 
     /// The relay's own page origin, as its inspector is served.
     var ownOrigin: String { "http://" + HostAuthority(host: listenHost, port: port).description }
-
-    /// `/_relay` and everything under it: the relay's own API and inspector.
-    public static func isControlTarget(_ target: String) -> Bool {
-        target == "/_relay" || target.hasPrefix("/_relay/")
-    }
 
     /// Whether a response header grants a page cross-origin access; a page from elsewhere
     /// gets none of these from the relay, whatever the server said.
