@@ -149,8 +149,9 @@ public enum CLI {
             log.error("\(error)")
             return 1
         }
-        if !["127.0.0.1", "::1", "localhost"].contains(config.listenHost) {
-            log.warning("listening on \(config.listenHost), not loopback: anyone who can reach it can use your upstream")
+        if !RequestGuard.loopbackNames.contains(config.listenHost) {
+            log.warning("listening on \(config.listenHost), not loopback: anyone who can reach it can use your upstream; "
+                        + "give the name or address other machines use with --allow-host")
         }
         log.info("relaying \(relay.baseURL) -> \(describe)")
         log.info("point your JMAP client at \(relay.sessionURL)")
