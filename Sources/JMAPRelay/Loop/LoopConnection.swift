@@ -35,8 +35,7 @@ final class LoopConnection: LoopChannel, UpstreamReceiver {
     var parser: HTTPRequestParser
     var head: HTTPRequestHead?
     var arrival: UInt64 = 0
-    var deadline: UInt64 = 0
-    var headDeadlineSet = false
+    var readDeadline: ReadDeadline
     var sawEOF = false
     var inProcess = false
     lazy var peerIsLoopback = socket.isPeerLoopback
@@ -83,6 +82,7 @@ final class LoopConnection: LoopChannel, UpstreamReceiver {
 
     init(socket: Socket, loop: EventLoop, token: UInt64) {
         parser = HTTPRequestParser(limits: HTTPParserLimits(maxBodyBytes: loop.config.maxRequestBodyBytes))
+        readDeadline = ReadDeadline(idle: loop.config.idleTimeout, head: loop.config.headTimeout, now: loop.now)
         super.init(socket: socket, transport: PlainTransport(socket), loop: loop, token: token)
     }
 
@@ -90,15 +90,18 @@ final class LoopConnection: LoopChannel, UpstreamReceiver {
 
     /// Begins serving: the first bytes may already be there.
     func start() {
-        deadline = loop.deadline(after: loop.config.idleTimeout)
+        readDeadline.awaitRequest(now: loop.now)
         readAvailable()
     }
 
     override func checkTimeout(now: UInt64) {
         switch state {
-        case .reading where now > deadline:
-            // A head began and did not finish: a slow client is told why.
-            if parser.bufferedCount > 0 { refuse(ProblemDetails.headTimedOut(loop.config.headTimeout)) } else { close() }
+        case .reading:
+            switch readDeadline.check(now: now) {
+            case .wait: break
+            case .close: close()
+            case .requestTimeout: refuse(ProblemDetails.headTimedOut(loop.config.headTimeout))
+            }
         case .responding, .tunnel:
             // A client that reads nothing of what waits for it is cut off after the idle timeout.
             let pending = pendingOutput
@@ -185,10 +188,8 @@ final class LoopConnection: LoopChannel, UpstreamReceiver {
         guard state == .reading, !isClosed else { return }
         if sawEOF {
             close()
-        } else if parser.bufferedCount > 0, !headDeadlineSet {
-            // A client sending a byte a second is cut off: the head timeout runs from its first byte.
-            headDeadlineSet = true
-            deadline = loop.deadline(after: loop.config.headTimeout)
+        } else if parser.bufferedCount > 0 {
+            readDeadline.headBytesArrived(now: loop.now)
         }
     }
 

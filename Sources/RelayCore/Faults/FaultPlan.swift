@@ -1,47 +1,60 @@
-import RelayCore
-
 /// The faults decided for one exchange: what was done before the upstream was asked, and
 /// what remains to do to its answer.
-struct FaultPlan {
+public struct FaultPlan: Sendable {
+    public init() {}
+
     /// An injected error for one call.
-    struct CallError {
-        var type: String
-        var description: String?
+    public struct CallError: Sendable {
+        public var type: String
+        public var description: String?
+
+        public init(type: String, description: String?) {
+            self.type = type
+            self.description = description
+        }
     }
 
     /// SetErrors to put into one `/set` answer.
-    struct SetErrors {
-        var call: Int
-        var operation: FaultAction.SetOperation
-        var ids: [String]
-        var type: String
-        var description: String?
+    public struct SetErrors: Sendable {
+        public var call: Int
+        public var operation: FaultAction.SetOperation
+        public var ids: [String]
+        public var type: String
+        public var description: String?
+
+        public init(call: Int, operation: FaultAction.SetOperation, ids: [String], type: String, description: String?) {
+            self.call = call
+            self.operation = operation
+            self.ids = ids
+            self.type = type
+            self.description = description
+        }
     }
 
     /// The client's request, parsed (API exchanges with rules that need calls).
-    var batch: JMAPBatch?
-    var session = SessionFaults()
+    public var batch: JMAPBatch?
+    public var session = SessionFaults()
     /// Call index → the error the client gets for it.
-    var errors: [Int: CallError] = [:]
-    var setErrors: [SetErrors] = []
+    public var errors: [Int: CallError] = [:]
+    public var setErrors: [SetErrors] = []
     /// Held before the request goes upstream (or before a made-up answer goes out).
-    var requestDelayMs = 0
+    public var requestDelayMs = 0
     /// Held before the answer goes to the client.
-    var responseDelayMs = 0
+    public var responseDelayMs = 0
     /// Bytes per second both ways (the bandwidth fault).
-    var truncateAfter: Int?
-    var bytesPerSecond: Int?
+    public var truncateAfter: Int?
+    public var bytesPerSecond: Int?
     /// No call is left for the upstream: the relay answers alone.
-    var answerLocally = false
+    public var answerLocally = false
     /// A `maxConcurrentRequests` slot is held until the upstream has answered.
-    var holdsConcurrencySlot = false
+    public var holdsConcurrencySlot = false
 
     /// Whether the API answer must be parsed and rebuilt.
-    var rewritesResponse: Bool { !errors.isEmpty || !setErrors.isEmpty || session.stateSuffix != nil }
+    public var rewritesResponse: Bool { !errors.isEmpty || !setErrors.isEmpty || session.stateSuffix != nil }
 
     /// The client's answer from the upstream's: errors in place, SetErrors applied, the session
     /// state bumped. Nil when `upstream` is not a JMAP response (it then passes unchanged).
-    func rewrite(_ upstream: JSONValue?, sessionState: String) -> JSONValue? {
+    public func rewrite(_ upstream: JSONValue?, sessionState: String) -> JSONValue? {
         guard let batch else {
             // Only the session state changes: no need to know the calls.
             guard let suffix = session.stateSuffix, var o = upstream?.objectValue, let state = o["sessionState"]?.stringValue

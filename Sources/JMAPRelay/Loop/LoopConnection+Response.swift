@@ -19,7 +19,8 @@ extension LoopConnection {
     /// A refusal of input the codec could not read; the connection closes after it.
     func refuse(_ problem: ProblemDetails) {
         var out: [UInt8] = []
-        _ = ResponseFraming.frame(.problem(problem), request: nil, keepAlive: false, into: &out)
+        let r = RelayResponse.problem(problem)
+        _ = ResponseFraming.frame(r.head, knownLength: problem.body.count, request: nil, keepAlive: false, into: &out)
         out.append(contentsOf: problem.body)
         state = .responding
         pipeline.noteRefusal(problem, peer: socket.peerDescription)
@@ -39,7 +40,8 @@ extension LoopConnection {
         }
         let keepAlive = HeaderPolicy.clientWantsKeepAlive(h) && !r.close && !pipeline.isStopping && requestEnded && !sawEOF
         var out: [UInt8] = []
-        let framing = ResponseFraming.frame(r, request: h, keepAlive: keepAlive, into: &out)
+        let framing = ResponseFraming.frame(
+            r.head, knownLength: r.body.knownLength, truncated: r.truncateAfter != nil, request: h, keepAlive: keepAlive, into: &out)
         chunked = framing.chunked
         keepAfter = framing.keepAlive
         bodySent = 0
@@ -156,9 +158,8 @@ extension LoopConnection {
         guard keepAfter, !pipeline.isStopping, !isClosed else { return close() }
         state = .reading
         head = nil
-        headDeadlineSet = false
         holdUntil = 0
-        deadline = loop.deadline(after: loop.config.idleTimeout)
+        readDeadline.awaitRequest(now: MonotonicClock.nanos())
         if sawEOF, parser.bufferedCount == 0 { return close() }
         process()
         if state == .reading { resumeReading() }
