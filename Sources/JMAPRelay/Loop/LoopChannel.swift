@@ -178,20 +178,16 @@ class LoopChannel: LoopHandler {
     // MARK: Closing
 
     /// Closes the connection (idempotent).
-    func close() {
-        guard !isClosed else { return }
-        isClosed = true
-        loop.unregister(token: token)
-        transport.close()
-        closed()
-    }
+    func close() { shut { transport.close() } }
 
     /// Closes with a TCP reset instead of a clean close (a fault).
-    func reset() {
+    func reset() { shut { socket.reset() } }
+
+    private func shut(_ closeSocket: () -> Void) {
         guard !isClosed else { return }
         isClosed = true
         loop.unregister(token: token)
-        socket.reset()
+        closeSocket()
         closed()
     }
 
