@@ -156,7 +156,7 @@ class LoopChannel: LoopHandler {
                 if n == 0 { return watchWrites(true) }  // the rest when the socket is writable again
                 written += n
             }
-            if transport.wantsWritable { return watchWrites(true) }
+            if try !transport.flushPending() || transport.wantsWritable { return watchWrites(true) }
         } catch {
             return failed(error)
         }

@@ -80,10 +80,13 @@ final class LoopConnection: LoopChannel, UpstreamReceiver {
     var observer: (any TunnelObserver)?
     var filter: (any BodyTransform)?
 
-    init(socket: Socket, loop: EventLoop, token: UInt64) {
+    /// - Parameters:
+    ///   - transport: how bytes cross the socket; plain unless the listener decided otherwise
+    ///     (it may also be swapped before the first read, once the first byte is known).
+    init(socket: Socket, loop: EventLoop, token: UInt64, transport: (any Transport)? = nil) {
         parser = HTTPRequestParser(limits: HTTPParserLimits(maxBodyBytes: loop.config.maxRequestBodyBytes))
         readDeadline = ReadDeadline(idle: loop.config.idleTimeout, head: loop.config.headTimeout, now: loop.now)
-        super.init(socket: socket, transport: PlainTransport(socket), loop: loop, token: token)
+        super.init(socket: socket, transport: transport ?? PlainTransport(socket), loop: loop, token: token)
     }
 
     var pipeline: Pipeline { loop.pipeline }

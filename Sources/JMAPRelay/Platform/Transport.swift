@@ -13,9 +13,15 @@ protocol Transport: AnyObject {
     /// decrypted bytes back, so it is read until it says it would block).
     var shortReadDrains: Bool { get }
     /// Whether the transport waits for the socket to become writable before it can go on
-    /// (a TLS handshake in progress).
+    /// (a TLS handshake in progress, ciphertext the socket did not take).
     var wantsWritable: Bool { get }
+    /// Writes what the transport itself holds back (ciphertext); false while some waits.
+    func flushPending() throws -> Bool
     func close()
+}
+
+extension Transport {
+    func flushPending() throws -> Bool { true }
 }
 
 /// Bytes as they are, straight to the socket.
