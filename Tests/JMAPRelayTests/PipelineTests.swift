@@ -16,18 +16,18 @@ import Testing
          "eventSourceUrl":"http://up.example:8080/jmap/eventsource/?types={types}&closeafter={closeafter}&ping={ping}"}
         """#
 
-    static func pipeline(faults: [String] = []) throws -> Pipeline {
+    static func pipeline(faults: [String] = [], clock: Locked<UInt64> = Locked(0)) throws -> Pipeline {
         var c = RelayConfiguration(upstream: "http://up.example:8080/jmap/session", listenPort: 8470)
         c.trace = .off
         c.traceSink = { _ in }
         let controller = FaultController(rules: try faults.map { try FaultSpec.parse($0) }, seed: 1, strictLimits: false)
         return Pipeline(config: c, upstream: LiveUpstream(), primary: primary, sessionPath: "/jmap/session", relayBase: relayBase,
-                        observers: ExchangeObservers(config: c), faults: controller)
+                        observers: ExchangeObservers(config: c), faults: controller, clock: { clock.withLock { $0 } })
     }
 
-    static func request(_ method: String, _ target: String, body: String = "") -> IncomingRequest {
+    static func request(_ method: String, _ target: String, body: String = "", at: UInt64 = 0) -> IncomingRequest {
         IncomingRequest(head: HTTPRequestHead(method: method, target: target, headers: ["Host": "127.0.0.1:8470"]),
-                        body: BufferedBody(body), fromLoopback: true, arrivalNanos: 0)
+                        body: BufferedBody(body), fromLoopback: true, arrivalNanos: at)
     }
 
     static func response(_ reply: RelayReply) -> RelayResponse? {
@@ -109,6 +109,21 @@ import Testing
         #expect(timers.popDue(now: t0 + 150_000_000).first === f)
         let r = Self.response(p.complete(f, .success(Self.answer(#"{"methodResponses":[],"sessionState":"s1"}"#))))
         #expect(r?.delayMs == 200)
+    }
+
+    @Test func anExchangeLastsWhatTheClockSays() throws {
+        let clock = Locked<UInt64>(1_000_000_000)
+        let p = try Self.pipeline(clock: clock)
+        guard case .forward(let f) = p.prepare(Self.request("GET", "/jmap/session", at: 1_000_000_000)) else {
+            Issue.record("the session request was not forwarded")
+            return
+        }
+        clock.withLock { $0 += 150_000_000 }
+        let r = try #require(Self.response(p.complete(f, .success(Self.answer(Self.session)))))
+        r.completion?(ResponseCompletion(bytesSent: 10, error: nil))
+        let e = try #require(p.observers.recent(since: 0).last)
+        #expect(e.durationMs == 150)
+        #expect(e.startMs == 0)
     }
 
     @Test func aHangOrAResetIsAnAnswerWithoutBytes() throws {

@@ -33,7 +33,7 @@ extension Pipeline {
 
     /// `GET /_relay/export.har`: the ring as HAR 1.2.
     func exportHARResponse() -> RelayResponse {
-        let startedAtMs = Int((Date().timeIntervalSince1970 * 1000).rounded() - MonotonicClock.ms(from: startNanos))
+        let startedAtMs = Int((Date().timeIntervalSince1970 * 1000).rounded() - elapsedMs)
         let version = RelayVersion.string.replacingOccurrences(of: "jmap-relay ", with: "")
         let doc = LiveHAR.document(observers.recent(since: 0), relayBase: rewriter.relayBase, startedAtMs: startedAtMs,
                                    creatorVersion: version)

@@ -106,7 +106,7 @@ class LoopChannel: LoopHandler {
     /// Queues `bytes`, to be written at once or, with `notBefore`, not before that instant.
     func send(_ bytes: [UInt8], notBefore: UInt64 = 0) {
         guard !isClosed, !bytes.isEmpty else { return }
-        if !held.isEmpty || notBefore > MonotonicClock.nanos() {
+        if !held.isEmpty || (notBefore > 0 && notBefore > MonotonicClock.nanos()) {
             held.append((notBefore, bytes))
             heldBytes += bytes.count
             armHeldTimer()

@@ -110,7 +110,7 @@ extension Pipeline {
     private func complete(_ draft: ExchangeDraft, response: HTTPResponseHead?, bytesSent: Int, error: String?) {
         let d = draft
         d.error = error
-        let duration = MonotonicClock.ms(from: draft.arrivalNanos)
+        let duration = Self.ms(from: draft.arrivalNanos, to: clock())
         if let recorder = config.recorder, !d.replayed, let req = d.upstreamRequest, var res = d.upstreamResponse {
             // Framing is the codec's; a decoded body is stored decoded.
             let decoded = d.upstreamResponseBody != nil

@@ -23,7 +23,7 @@ extension Pipeline {
             o["upstream"] = .string(config.upstream ?? "")
             o["origins"] = .array(routing.origins.map { .string($0.httpBase) })
             o["exchanges"] = .int(sequence)
-            o["uptimeMs"] = .int(Int(MonotonicClock.ms(from: startNanos)))
+            o["uptimeMs"] = .int(Int(elapsedMs))
             return .local(status: 200, contentType: "application/json", body: JSONValue.object(o).serialized())
         case ("GET", "/_relay/exchanges"):
             let since = head.query.flatMap { q in

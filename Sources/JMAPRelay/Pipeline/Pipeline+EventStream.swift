@@ -21,6 +21,7 @@ extension Pipeline {
         let target = draft.request.target
         let recorder = up.replayed ? nil : config.recorder
         let start = startNanos
+        let clock = self.clock
         var faulty: FaultyEventStream?
         if faults.hasEventRules {
             let faults = self.faults
@@ -37,7 +38,7 @@ extension Pipeline {
             if let recorder {
                 let data = (try? JSONParser.parse(Array(event.data.utf8))) ?? .string(event.data)
                 recorder.appendPush(RecordedPush(
-                    tMs: Int(MonotonicClock.ms(from: start)), transport: .eventSource, event: data, eventId: event.id))
+                    tMs: Int(Self.ms(from: start, to: clock())), transport: .eventSource, event: data, eventId: event.id))
             }
             let summary = PushSummary.stateChange(json: Array(event.data.utf8)) ?? "push state  (unreadable: not a StateChange)"
             observers.emitPush(PushTraceRecord(seq: seq, kind: .eventSource, direction: .toClient, type: "state", summary: summary))

@@ -49,7 +49,7 @@ extension Pipeline {
         var headers = HTTPHeaders()
         for f in head.headers where !WebhookSender.hopByHop.contains(f.name.lowercased()) { headers.add(f.name, f.value) }
         let event = head.headers["content-encoding"] == nil ? try? JSONParser.parse(body) : nil
-        let push = RecordedPush(tMs: Int(MonotonicClock.ms(from: startNanos)), transport: .webhook, event: event,
+        let push = RecordedPush(tMs: Int(elapsedMs), transport: .webhook, event: event,
                                 body: event == nil ? body : nil, headers: headers, token: token)
         observers.emitPush(PushTraceRecord(seq: draft.seq, kind: .pushCallback, direction: .toClient,
                                            type: push.type ?? "push", summary: Self.webhookSummary(push, url: url)))

@@ -23,10 +23,16 @@ final class Pipeline: Sendable {
     let requestGuard: RequestGuard
     private let sequenceCounter = Atomic(0)
     private let stopFlag = Atomic(false)
-    let startNanos = MonotonicClock.nanos()
+    /// Monotonic nanoseconds: the pipeline reads the time only through this (a test passes
+    /// a manual clock).
+    let clock: @Sendable () -> UInt64
+    let startNanos: UInt64
 
     init(config: RelayConfiguration, upstream: any Upstream, primary: Origin, sessionPath: String?,
-         relayBase: Origin, observers: ExchangeObservers, faults: FaultController) {
+         relayBase: Origin, observers: ExchangeObservers, faults: FaultController,
+         clock: @escaping @Sendable () -> UInt64 = { MonotonicClock.nanos() }) {
+        self.clock = clock
+        self.startNanos = clock()
         self.config = config
         self.upstream = upstream
         self.routing = RoutingState(primary: primary, sessionPath: sessionPath)
@@ -55,7 +61,7 @@ final class Pipeline: Sendable {
     func prepare(_ request: IncomingRequest) -> Prepared {
         let head = request.head
         let seq = nextSeq()
-        let draft = ExchangeDraft(seq: seq, request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
+        let draft = ExchangeDraft(seq: seq, request: request, startMs: Self.ms(from: startNanos, to: request.arrivalNanos))
         if let refusal = guardRequest(draft) { return .reply(refusal) }
 
         if head.target.hasPrefix(PushSubscriptionURLs.callbackPrefix) {
@@ -314,7 +320,7 @@ final class Pipeline: Sendable {
     /// The reply to a request whose body the codec refused while the loop read it whole
     /// (a malformed chunk, a body over `--max-body-size`).
     func refuseBody(_ request: IncomingRequest, _ error: HTTPParseError) -> RelayReply {
-        let draft = ExchangeDraft(seq: nextSeq(), request: request, startMs: MonotonicClock.ms(from: startNanos, to: request.arrivalNanos))
+        let draft = ExchangeDraft(seq: nextSeq(), request: request, startMs: Self.ms(from: startNanos, to: request.arrivalNanos))
         draft.kind = routing.kind(method: request.head.method, target: request.head.target)
         draft.error = "client body: \(error)"
         return finish(draft, .problem(.malformedRequest(error)))
@@ -355,6 +361,12 @@ final class Pipeline: Sendable {
             return nil
         }
     }
+
+    /// Milliseconds between two readings of the clock.
+    static func ms(from start: UInt64, to end: UInt64) -> Double { Double(end &- start) / 1_000_000 }
+
+    /// Milliseconds since the relay started, by its clock (recording offsets, uptime).
+    var elapsedMs: Double { Self.ms(from: startNanos, to: clock()) }
 
     /// Bodies up to this size are read whole even when nobody looks at them: one write.
     static let smallBody = 1 << 20
