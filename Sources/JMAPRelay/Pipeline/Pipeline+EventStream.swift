@@ -45,7 +45,9 @@ extension Pipeline {
         } onGzip: {
             log.warning("#\(seq) \(target): the event stream is really gzip although identity was asked for; it reaches the client undecoded")
         }
-        var r = RelayResponse(head: head, body: up.body)
+        // Push faults change the bytes: a length the upstream gave no longer holds.
+        let body = faulty == nil ? up.body : (up.body as? StreamedBody).map { StreamedBody(prefix: $0.prefix, knownLength: nil, limit: 0) } ?? up.body
+        var r = RelayResponse(head: head, body: body)
         r.transform = tap
         return r
     }
