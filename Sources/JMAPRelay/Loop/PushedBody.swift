@@ -9,6 +9,7 @@ class PushedBody: BodySource, @unchecked Sendable {
         var sink: BodySink?
         var queued: [[UInt8]] = []
         var ended = false
+        var scrubber: SecretScrubber?
     }
 
     private let state = Locked(State())
@@ -23,23 +24,27 @@ class PushedBody: BodySource, @unchecked Sendable {
 
     /// Starts sending through `sink` what was queued, then what comes.
     func start(_ sink: BodySink) {
-        let (queued, ended) = state.withLock { s -> ([[UInt8]], Bool) in
+        let (queued, ended, scrubber) = state.withLock { s -> ([[UInt8]], Bool, SecretScrubber?) in
             s.sink = sink
             defer { s.queued = [] }
-            return (s.queued, s.ended)
+            return (s.queued, s.ended, s.scrubber)
         }
-        for q in queued { sink.send(q) }
+        for q in queued { sink.send(scrubber?.scrub(q) ?? q) }
         if ended { sink.end() }
     }
 
+    /// Masks the credentials `scrubber` knows in every byte sent from now on, queued ones too
+    /// (a body that reports on exchanges, such as the control API's event stream).
+    func scrubbing(with scrubber: SecretScrubber) { state.withLock { $0.scrubber = scrubber } }
+
     /// Sends bytes (queued until the body is started); nothing once it ended.
     func emit(_ bytes: [UInt8]) {
-        let sink = state.withLock { s -> BodySink? in
-            guard !s.ended else { return nil }
+        let (sink, scrubber) = state.withLock { s -> (BodySink?, SecretScrubber?) in
+            guard !s.ended else { return (nil, nil) }
             if s.sink == nil { s.queued.append(bytes) }
-            return s.sink
+            return (s.sink, s.scrubber)
         }
-        sink?.send(bytes)
+        sink?.send(scrubber?.scrub(bytes) ?? bytes)
     }
 
     /// Ends the body after what was sent.

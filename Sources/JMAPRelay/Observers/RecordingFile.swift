@@ -17,7 +17,8 @@ public enum RecordMode: String, Sendable, CaseIterable {
 /// Appends a recording to disk: the header once, then one line per exchange or push, each written
 /// with a single `write` and flushed, so `kill -9` loses at most the exchange in flight. Lines
 /// from concurrent connections never interleave. Bodies over the threshold go to
-/// `<file>.blobs/<sha256>`. Secrets are redacted before anything is written, and with a
+/// `<file>.blobs/<sha256>`. Secrets are redacted before anything is written (credential
+/// headers by name, then every known credential by value, see `SecretScrubber`), and with a
 /// normaliser, server-assigned ids and states become stable tokens first.
 public final class RecordingFile: Sendable {
     private struct State {
@@ -39,6 +40,7 @@ public final class RecordingFile: Sendable {
     private let writeFailed = Atomic<Bool>(false)
     private let codec: RecordingCodec
     private let blobDir: String
+    private let scrubber: SecretScrubber
     public let path: String
 
     /// Opens `path` for recording.
@@ -46,9 +48,11 @@ public final class RecordingFile: Sendable {
     ///   - normalizer: Replaces server-assigned ids and states by stable tokens (`--normalize-ids`);
     ///     appending to `existing`, it continues the tokens the file already has.
     ///   - existing: The file's recording when appending to it (`mode: .new`).
+    ///   - scrubber: The credentials masked by value wherever they occur.
     public init(path: String, mode: RecordMode, header: RecordingHeader, redactor: Redactor, normalizer: IdNormalizer? = nil,
-                existing: Recording? = nil) throws {
+                existing: Recording? = nil, scrubber: SecretScrubber = .process) throws {
         self.path = path
+        self.scrubber = scrubber
         blobDir = path + ".blobs"
         codec = RecordingCodec(sha256Hex: { Digest.hex(Digest.sha256($0)) })
         let fm = FileManager.default
@@ -79,11 +83,17 @@ public final class RecordingFile: Sendable {
         // Numbered, normalised and redacted under the lock (tokens and pseudonyms are shared
         // state, handed out in seq order); encoded outside it, so that exchanges finishing at
         // once do not queue behind each other's JSON.
-        let e = state.withLock { s -> RecordedExchange in
+        var e = state.withLock { s -> RecordedExchange in
             var e = s.redactor.redact(s.normalizer?.normalize(exchange) ?? exchange)
             s.seq += 1
             e.seq = s.seq
             return e
+        }
+        // Bodies are scrubbed before encoding too: one stored as base64 or in a side file
+        // (named by the hash of what is stored) would hide a secret from the line's scrub.
+        if !scrubber.isEmpty {
+            e.requestBody = e.requestBody.map(scrubber.scrub)
+            e.responseBody = e.responseBody.map(scrubber.scrub)
         }
         let (line, blobs) = codec.exchangeLine(e, jmapMethods: jmapMethods)
         for (sha, bytes) in blobs {
@@ -103,6 +113,7 @@ public final class RecordingFile: Sendable {
     /// Lines of exchanges that finish together may land a place apart; each carries its seq.
     private func writeLine(_ line: [UInt8]) {
         guard writers.enter() else { return }
+        let line = scrubber.scrub(line)
         defer { writers.leave() }
         if writing.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             // Nobody else is writing (the common case): the line goes out as it is, uncopied.

@@ -9,7 +9,8 @@ import RelayCore
 /// - A terminal always goes through the writer thread (flow control can stop it).
 ///
 /// Writing at once spares the cross-thread wake-up per exchange that a writer thread costs,
-/// which at one connection is a large share of an exchange.
+/// which at one connection is a large share of an exchange. Every line is scrubbed of known
+/// credentials on its way in (`SecretScrubber`), text and JSON alike, whichever way it goes.
 final class TraceSink: Sendable {
     private struct State {
         /// Lines waiting for the writer thread.
@@ -28,12 +29,15 @@ final class TraceSink: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let custom: (@Sendable (String) -> Void)?
     private let hasWriter: Bool
+    private let scrubber: SecretScrubber
 
     /// - Parameters:
     ///   - custom: receives each line instead of stdout (tests, a client's own sink).
     ///   - fd: where lines go when there is no `custom` sink.
-    init(custom: (@Sendable (String) -> Void)?, fd: Int32 = 1) {
+    ///   - scrubber: the credentials masked in every line.
+    init(custom: (@Sendable (String) -> Void)?, fd: Int32 = 1, scrubber: SecretScrubber = .process) {
         self.custom = custom
+        self.scrubber = scrubber
         output = OutputDescriptor(fd: fd)
         hasWriter = custom == nil && output.kind != .file
         if hasWriter {
@@ -45,7 +49,7 @@ final class TraceSink: Sendable {
 
     /// Writes or queues one line (a newline is added).
     func emit(_ line: String) {
-        if let custom { return custom(line) }
+        if let custom { return custom(scrubber.scrub(line)) }
         emitLine { $0.append(contentsOf: line.utf8) }
     }
 
@@ -54,7 +58,7 @@ final class TraceSink: Sendable {
         if let custom {
             var line: [UInt8] = []
             write(&line)
-            custom(String(decoding: line, as: UTF8.self))
+            custom(String(decoding: scrubber.scrub(line), as: UTF8.self))
             return
         }
         let wake = state.withLock { s -> Bool in
@@ -62,6 +66,7 @@ final class TraceSink: Sendable {
             if output.kind == .file || (output.kind == .pipe && !s.writerBusy && s.pending.isEmpty) {
                 s.line.removeAll(keepingCapacity: true)
                 write(&s.line)
+                scrubber.scrub(&s.line, from: 0)
                 s.line.append(0x0A)
                 if output.kind == .file || (s.line.count <= OutputDescriptor.atomicPipeWrite && output.hasRoomNow()) {
                     s.line.withUnsafeBytes { _ = output.writeAll($0) }
@@ -71,7 +76,9 @@ final class TraceSink: Sendable {
                 return true
             }
             let wasEmpty = s.pending.isEmpty
+            let start = s.pending.count
             write(&s.pending)
+            scrubber.scrub(&s.pending, from: start)
             s.pending.append(0x0A)
             return wasEmpty && !s.writerBusy
         }

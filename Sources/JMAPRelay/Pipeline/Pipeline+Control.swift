@@ -2,8 +2,16 @@ import Foundation
 import RelayCore
 
 extension Pipeline {
-    /// The relay's own API under `/_relay/`: answered here, never forwarded, loopback only.
+    /// The relay's own API under `/_relay/` (the inspector, exchanges, events, HAR): answered
+    /// here, never forwarded, loopback only. Every answer goes out with known credentials
+    /// masked, whichever endpoint made it.
     func controlResponse(_ request: IncomingRequest) -> RelayResponse {
+        var r = controlAnswer(request)
+        r.body = ScrubbedBody.wrapping(r.body)
+        return r
+    }
+
+    private func controlAnswer(_ request: IncomingRequest) -> RelayResponse {
         guard request.fromLoopback else {
             return .problem(.relay("control-forbidden", title: "Forbidden", status: 403,
                                    detail: "The control API answers only on loopback."))

@@ -21,6 +21,8 @@ final class Pipeline: Sendable {
     let webhooks = PushCallbackRegistry()
     /// Which requests a web page may be behind, and what such a page may do.
     let requestGuard: RequestGuard
+    /// Credentials seen, masked in everything written: learned here, where requests are read.
+    let secrets = SecretScrubber.process
     private let sequenceCounter = Atomic(0)
     private let stopFlag = Atomic(false)
     /// Monotonic nanoseconds: the pipeline reads the time only through this (a test passes
@@ -42,6 +44,7 @@ final class Pipeline: Sendable {
         self.faults = faults
         self.linter = config.lint ? LiveLinter(ignoring: config.lintIgnore) : nil
         self.requestGuard = Self.makeRequestGuard(config: config, relayBase: relayBase, log: log)
+        if let injected = config.injectedAuthorization { secrets.learn(authorization: injected) }
     }
 
     /// Whether the relay is shutting down (connections finish their exchange and close).
@@ -60,6 +63,8 @@ final class Pipeline: Sendable {
     /// reply is known already or the request must go upstream.
     func prepare(_ request: IncomingRequest) -> Prepared {
         let head = request.head
+        // Before anything about this request can be written.
+        secrets.learn(request: head)
         let seq = nextSeq()
         let draft = ExchangeDraft(seq: seq, request: request, startMs: Self.ms(from: startNanos, to: request.arrivalNanos))
         if let refusal = guardRequest(draft) { return .reply(refusal) }
@@ -199,6 +204,7 @@ final class Pipeline: Sendable {
                          plan: FaultPlan) -> RelayResponse
     {
         var head = up.head
+        secrets.learn(responseHeaders: up.head.headers)
         head.headers = HeaderPolicy.clientResponseHeaders(up.head.headers, upgrading: upgrading && up.head.status == 101)
         // Only a redirect or a session needs the URL the request went to.
         var requestURL: String { (draft.origin?.httpBase ?? "") + upstreamHead.target }

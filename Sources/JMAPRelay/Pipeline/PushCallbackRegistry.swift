@@ -5,6 +5,10 @@ import RelayCore
 /// stands for: the callback endpoint is never an open relay.
 final class PushCallbackRegistry: Sendable {
     private let urls = Locked<[String: String]>([:])
+    /// Where each token is learned as a secret: it lets anyone push to the client.
+    private let secrets: SecretScrubber
+
+    init(secrets: SecretScrubber = .process) { self.secrets = secrets }
 
     /// A new token for the client's `url`: 128 random bits in hex.
     func issue(for url: String) -> String {
@@ -13,6 +17,7 @@ final class PushCallbackRegistry: Sendable {
             let s = String(rng.next() as UInt64, radix: 16)
             return String(repeating: "0", count: 16 - s.count) + s
         }.joined()
+        secrets.learn(token)
         urls.withLock { $0[token] = url }
         return token
     }

@@ -30,7 +30,9 @@ public struct ReplayMatcher: Sendable {
     /// Sequence numbers of recorded exchanges never served.
     public var unusedSeqs: [Int] { entries.indices.filter { !used.contains($0) }.map { entries[$0].seq } }
 
+    /// A query token is stored as `***` (see `SecretScrubber`), so a live one matches any.
     static func key(_ method: String, _ origin: Origin, _ target: String, _ shape: JMAPRequestShape?) -> String {
+        let target = SecretScrubber.maskingQueryTokens(target)
         if let shape { return "\(method) \(origin) \(target) \(shape.key)" }
         return "\(method) \(origin) \(target)"
     }
