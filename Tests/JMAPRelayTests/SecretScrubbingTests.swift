@@ -145,6 +145,69 @@ import Testing
         #expect(outputs.first { $0.0 == "/_relay/events" }?.1.contains("/_relay/push/***") == true)
     }
 
+    /// Push lines and WebSocket frames: a query token in an event stream's URL and in its
+    /// events, a Bearer token in the upgrade request and in a frame. A replay with another
+    /// token still finds what was recorded with the first.
+    @Test func pushLinesAndWebSocketFramesAreScrubbed() throws {
+        let canary = Canaries("push-\(UInt32.random(in: 0...UInt32.max))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scrubp-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let events = FakeEventStream()
+        let up = try FakeUpstream.jmap(eventStream: events)
+        defer { up.stop() }
+        let header = RecordingHeader(created: "now", upstream: up.baseURL, origins: [Origin(url: up.baseURL)!], relay: "t")
+        let file = try RecordingFile(path: dir + "/r.jsonl", mode: .all, header: header, redactor: Redactor())
+        let h = try RelayHarness(upstream: up.baseURL) { $0.recorder = file }
+        let c = try h.client()
+        _ = try c.request("GET", "/jmap/session")
+        let download = "/jmap/download/u1/b1/x?accept=text/plain&access_token="
+        #expect(try c.request("GET", download + canary.query).head.status == 200)
+        let sse = try h.client()
+        let streamTarget = "/jmap/eventsource/?types=*&closeafter=no&ping=0&access_token="
+        #expect(try PushRecordingTests.openStream(sse, streamTarget + canary.query).status == 200)
+        let change = ServerSentEvent(event: "state", data: #"{"@type":"StateChange","changed":{"u1":{"Email":"\#(canary.query)"}}}"#, id: "7")
+        events.send(change)
+        var parser = ServerSentEventParser()
+        #expect(try PushRecordingTests.readEvent(sse, &parser) == change, "the client gets the event unchanged")
+        events.end()
+        #expect(try PushRecordingTests.readEvent(sse, &parser) == nil)
+
+        let ws = try RawWebSocketClient(port: h.port, path: "/jmap/ws/",
+                                        headers: ["Sec-WebSocket-Protocol": "jmap", "Authorization": "Bearer " + canary.bearer])
+        defer { ws.close() }
+        let answer = try ws.readJSONAfterSending(
+            #"{"@type":"Request","id":"r1","using":["urn:ietf:params:jmap:core"],"methodCalls":[["Mailbox/get",{"accountId":"u1","note":"\#(canary.bearer)"},"a"]]}"#)
+        #expect(answer["methodResponses"]?[0]?[1]?["note"] == .string(canary.bearer), "the client gets its echo")
+        try ws.send(.close(code: 1000, reason: "", maskKey: [1, 2, 3, 4]))
+        _ = try ws.readFrame()
+        #expect(h.waitForTrace(containing: "ws > close 1000") != nil)
+        h.stop()
+        file.close()
+
+        let recorded = try String(contentsOfFile: dir + "/r.jsonl", encoding: .utf8)
+        let trace = h.traceLines.joined(separator: "\n")
+        for secret in [canary.query, canary.bearer] {
+            #expect(!recorded.contains(secret), "the recording holds \(secret)")
+            #expect(!trace.contains(secret), "the trace holds \(secret)")
+        }
+        let recording = try RecordingFile.load(path: dir + "/r.jsonl")
+        #expect(recording.pushes.first?.event?["changed"]?["u1"]?["Email"] == "***")
+        #expect(recording.webSocketPairs.first?.request["methodCalls"]?[0]?[1]?["note"] == "***")
+
+        // Replayed with another token, what was recorded is found.
+        let replay = ReplayUpstream(recording: recording)
+        let r = try RelayHarness(upstream: recording.header.upstream,
+                                 upstreamOverride: try PushReplayUpstream(recording: recording, replay: replay))
+        defer { r.stop() }
+        _ = try r.client().request("GET", "/jmap/session")
+        #expect(try r.client().request("GET", download + "another-token-1").head.status == 200)
+        let again = try r.client()
+        #expect(try PushRecordingTests.openStream(again, streamTarget + "another-token-\(canary.query)").status == 200)
+        var p2 = ServerSentEventParser()
+        #expect(try PushRecordingTests.readEvent(again, &p2)?.id == "7")
+        #expect(replay.misses.isEmpty)
+    }
+
     /// The text of `/_relay/events` once it mentions `marker`.
     static func events(port: Int, untilItMentions marker: String) throws -> String {
         let c = try RawHTTPClient(port: port)
