@@ -116,13 +116,9 @@ enum ExchangeJSON {
         return .object(o)
     }
 
-    static let secretHeaders: Set<String> = ["authorization", "cookie", "set-cookie", "proxy-authorization"]
-
     static func headers(_ h: HTTPHeaders) -> JSONValue {
         .array(h.fields.map { f in
-            let n = f.name.lowercased()
-            let secret = secretHeaders.contains(n) || (n.hasPrefix("x-") && n.hasSuffix("-token"))
-            return .array([.string(n), .string(secret ? "***" : f.value)])
+            .array([.string(f.name.lowercased()), .string(Redactor.isSecretHeader(f.name) ? "***" : f.value)])
         })
     }
 
