@@ -37,7 +37,9 @@ extension SecretScrubber {
     /// The whole value; for `Bearer`, the token; for `Basic`, the base64, the decoded
     /// `user:password` and the password; for another scheme, what follows it.
     public func learn(authorization value: String) {
-        let v = value.trimmingASCIIWhitespace()
+        // Field values come trimmed from the parser; `--auth-env` may not.
+        let padded = value.utf8.first.map { $0 == 0x20 || $0 == 0x09 } == true || value.utf8.last.map { $0 == 0x20 || $0 == 0x09 } == true
+        let v = padded ? value.trimmingASCIIWhitespace() : value
         guard learn(v) else { return }  // seen before: its parts are known too
         guard let space = v.firstIndex(of: " ") else { return }
         let scheme = v[..<space]
@@ -63,7 +65,7 @@ extension SecretScrubber {
     /// The values of `access_token`, `token` and `api_key` in a target's query, as on the wire
     /// and percent-decoded.
     public func learnQuery(of target: String) {
-        guard let q = target.firstIndex(of: "?") else { return }
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return }
         let query = target[target.index(after: q)...].prefix { $0 != "#" }
         guard query.utf8.count >= Self.minimumLength else { return }
         for pair in query.split(separator: "&") where Self.isSecretQueryPair(pair) {
@@ -76,7 +78,7 @@ extension SecretScrubber {
     /// `target` with the values of its token parameters replaced by `***`, as a recording
     /// stores them: replay matches a live request to its recorded twin on this form.
     public static func maskingQueryTokens(_ target: String) -> String {
-        guard let q = target.firstIndex(of: "?") else { return target }
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
         let pairs = target[target.index(after: q)...].split(separator: "&", omittingEmptySubsequences: false)
         guard pairs.contains(where: { isSecretQueryPair($0) }) else { return target }
         let masked = pairs.map { pair -> Substring in

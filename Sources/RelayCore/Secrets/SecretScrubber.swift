@@ -28,13 +28,15 @@ public final class SecretScrubber: Sendable {
     /// (escaped), when it is long enough. Returns whether it was new.
     @discardableResult
     public func learn(_ secret: some StringProtocol) -> Bool {
-        let raw = Array(secret.utf8)
-        guard raw.count >= Self.minimumLength else { return false }
+        guard secret.utf8.count >= Self.minimumLength else { return false }
+        let text = String(secret)
+        // Most requests carry a credential seen before: that costs a set lookup, no copy.
         let added = table.withLock { t -> Bool in
-            guard t.insertRaw(raw) else { return false }
+            guard t.insertLearned(text) else { return false }
+            let raw = Array(text.utf8)
             t.add(raw)
             t.add(Self.percentEncoded(raw))
-            t.add(Self.jsonEscaped(String(secret)))
+            t.add(Self.jsonEscaped(text))
             return true
         }
         if added { hasSecrets.store(true, ordering: .releasing) }
@@ -97,14 +99,14 @@ public final class SecretScrubber: Sendable {
 /// arrays are shared, not copied) and searches without holding the lock.
 struct SecretTable: Sendable {
     /// Secrets as learned, so that one seen again costs a set lookup.
-    private var learned: Set<[UInt8]> = []
+    private var learned: Set<String> = []
     private(set) var patterns: [[UInt8]] = []
     /// Pattern indices by first eight bytes, longest pattern first.
     private var byPrefix: [UInt64: [Int]] = [:]
     /// One bit per hash of a prefix: most positions are passed over by one bit test.
     private var filter = [UInt64](repeating: 0, count: 64)
 
-    mutating func insertRaw(_ raw: [UInt8]) -> Bool { learned.insert(raw).inserted }
+    mutating func insertLearned(_ secret: String) -> Bool { learned.insert(secret).inserted }
 
     /// Adds one byte pattern (at least eight bytes); a duplicate is ignored.
     mutating func add(_ p: [UInt8]) {
