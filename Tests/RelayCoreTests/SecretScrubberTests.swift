@@ -62,6 +62,7 @@ import Testing
         let s = scrubber("a+b/c=d\"e")
         #expect(s.scrub("?access_token=a%2Bb%2Fc%3Dd%22e&x=1") == "?access_token=***&x=1")
         #expect(s.scrub(#"{"t":"a+b/c=d\"e"}"#) == #"{"t":"***"}"#)
+        #expect(s.scrub(#"{"t":"a+b\/c=d\"e"}"#) == #"{"t":"***"}"#)
     }
 
     @Test func learnsTheCredentialsOfARequest() {

@@ -25,7 +25,7 @@ public final class SecretScrubber: Sendable {
     public var isEmpty: Bool { !hasSecrets.load(ordering: .acquiring) }
 
     /// Remembers `secret` and the forms it takes in a URL (percent-encoded) and in JSON
-    /// (escaped), when it is long enough. Returns whether it was new.
+    /// (escaped, with and without `\/`), when it is long enough. Returns whether it was new.
     @discardableResult
     public func learn(_ secret: some StringProtocol) -> Bool {
         guard secret.utf8.count >= Self.minimumLength else { return false }
@@ -36,7 +36,10 @@ public final class SecretScrubber: Sendable {
             let raw = Array(text.utf8)
             t.add(raw)
             t.add(Self.percentEncoded(raw))
-            t.add(Self.jsonEscaped(text))
+            let json = Self.jsonEscaped(text)
+            t.add(json)
+            // Some servers escape slashes in JSON (`a\/b`), and base64 tokens hold slashes.
+            if raw.contains(UInt8(ascii: "/")) { t.add(Self.escapingSlashes(json)) }
             return true
         }
         if added { hasSecrets.store(true, ordering: .releasing) }
@@ -86,6 +89,11 @@ public final class SecretScrubber: Sendable {
             }
         }
         return out
+    }
+
+    /// `/` written as `\/`.
+    static func escapingSlashes(_ json: [UInt8]) -> [UInt8] {
+        json.flatMap { $0 == UInt8(ascii: "/") ? [UInt8(ascii: "\\"), $0] : [$0] }
     }
 
     /// The string as the project's JSON writer puts it between quotes.
