@@ -94,6 +94,13 @@ import Testing
         #expect(SecretScrubber.maskingQueryTokens("/jmap/api") == "/jmap/api")
     }
 
+    @Test func manySecretsAreAllFound() {
+        let s = SecretScrubber()
+        for i in 0..<5000 { s.learn("many-secrets-\(i)") }
+        #expect(s.scrub("a many-secrets-0 b many-secrets-4999 c many-secrets-5000") == "a *** b *** c ***0")
+        #expect(s.scrub("many-secrets-x") == "many-secrets-x")
+    }
+
     /// Against a plain reference: mark every byte any secret covers, then mask each marked run.
     @Test func agreesWithAPlainReference() {
         var rng = FuzzRandom(seed: 17)
