@@ -1,7 +1,8 @@
 import Foundation
-import JMAPRelay
 import RelayTestSupport
 import Testing
+
+@testable import JMAPRelay
 
 /// Credentials are masked by value in everything the relay writes, wherever they turn up: a
 /// server that echoes them back, a query token, a webhook token. What the client receives is
@@ -206,6 +207,33 @@ import Testing
         var p2 = ServerSentEventParser()
         #expect(try PushRecordingTests.readEvent(again, &p2)?.id == "7")
         #expect(replay.misses.isEmpty)
+    }
+
+    /// Stdout written at once (a file) and through the writer thread (a pipe nobody reads
+    /// yet): every line is scrubbed either way.
+    @Test func traceLinesAreScrubbedOnEveryPathToStdout() throws {
+        let scrubber = SecretScrubber()
+        scrubber.learn("trace-secret-1")
+        let sent = (0..<300).map { i in "trace-secret-1 #\(i) " + String(repeating: "x", count: 500) + " trace-secret-1" }
+        let expected = sent.map { $0.replacingOccurrences(of: "trace-secret-1", with: "***") + "\n" }.joined()
+
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        let toFile = TraceSink(custom: nil, fd: handle.fileDescriptor, scrubber: scrubber)
+        for line in sent { toFile.emit(line) }
+        toFile.close()
+        #expect(try String(contentsOf: url, encoding: .utf8) == expected)
+
+        let pipe = Pipe()
+        let toPipe = TraceSink(custom: nil, fd: pipe.fileHandleForWriting.fileDescriptor, scrubber: scrubber)
+        for line in sent { toPipe.emitLine { $0.append(contentsOf: line.utf8) } }  // more than a pipe holds: some queue
+        let reader = DetachedRead(pipe.fileHandleForReading)
+        toPipe.close()
+        try pipe.fileHandleForWriting.close()
+        #expect(String(decoding: reader.wait(), as: UTF8.self) == expected)
     }
 
     /// The text of `/_relay/events` once it mentions `marker`.
