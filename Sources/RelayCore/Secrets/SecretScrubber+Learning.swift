@@ -89,7 +89,10 @@ extension SecretScrubber {
     }
 
     private static func isSecretQueryPair(_ pair: Substring) -> Bool {
-        guard let eq = pair.firstIndex(of: "=") else { return false }
+        guard let eq = pair.utf8.firstIndex(of: UInt8(ascii: "=")) else { return false }
+        // Told apart by length first: most queries name none of them, and then nothing is copied.
+        let length = pair.utf8.distance(from: pair.startIndex, to: eq)
+        guard secretQueryParameters.contains(where: { $0.utf8.count == length }) else { return false }
         let name = String(pair[..<eq])
         return secretQueryParameters.contains { HTTPHeaders.equalsIgnoringCase(name, $0) }
     }

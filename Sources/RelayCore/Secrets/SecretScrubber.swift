@@ -30,7 +30,7 @@ public final class SecretScrubber: Sendable {
     public func learn(_ secret: some StringProtocol) -> Bool {
         guard secret.utf8.count >= Self.minimumLength else { return false }
         let text = String(secret)
-        // Most requests carry a credential seen before: that costs a set lookup, no copy.
+        // Most requests carry a credential seen before: that costs one set lookup.
         let added = table.withLock { t -> Bool in
             guard t.insertLearned(text) else { return false }
             let raw = Array(text.utf8)
@@ -71,9 +71,6 @@ public final class SecretScrubber: Sendable {
         else { return }
         bytes.replaceSubrange(start..., with: out)
     }
-
-    /// How many byte patterns are searched for (each secret in its raw, URL and JSON forms).
-    public var patternCount: Int { table.withLock { $0.patterns.count } }
 
     /// Unreserved characters (RFC 3986 §2.3) stay, everything else becomes `%XX`.
     static func percentEncoded(_ raw: [UInt8]) -> [UInt8] {

@@ -13,7 +13,7 @@ struct SecretTable: Sendable {
 
     /// Secrets as learned, so that one seen again costs a set lookup.
     private var learned: Set<String> = []
-    private(set) var patterns: [[UInt8]] = []
+    private var patterns: [[UInt8]] = []
     private var buckets: [UInt64: Bucket] = [:]
     /// One bit per hash of a prefix: most positions are passed over by one bit test. It has
     /// at least 64 bits per prefix, so it stays sparse however many secrets are learned.
