@@ -50,8 +50,9 @@ struct SecretTable: Sendable {
         filter[h >> 6] |= 1 << UInt64(h & 63)
     }
 
+    /// The filter's index for a word (the multiply spreads all eight bytes into the top bits).
     @inline(__always)
-    private func hash(_ word: UInt64) -> Int { Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+    private func hash(_ word: UInt64) -> Int { Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) &>> shift) }
 
     /// FNV-1a of `n` bytes at `p`.
     @inline(__always)
@@ -71,27 +72,38 @@ struct SecretTable: Sendable {
         var runStart = -1
         var runEnd = -1
         var i = 0
-        let last = b.count - 8
-        while i <= last {
-            let w = ByteSearch.word(base, at: i)
-            let h = hash(w)
-            if filter[h >> 6] & 1 << UInt64(h & 63) != 0, let bucket = buckets[w],
-                let length = longestMatch(in: bucket, at: base + i, upTo: b.count - i, beyond: runEnd - i)
-            {
-                if runStart >= 0, runEnd >= i {
-                    runEnd = i + length
+        while let at = nextCandidate(base, from: i, last: b.count - 8) {
+            let w = ByteSearch.word(base, at: at)
+            if let bucket = buckets[w], let length = longestMatch(in: bucket, at: base + at, upTo: b.count - at, beyond: runEnd - at) {
+                if runStart >= 0, runEnd >= at {
+                    runEnd = at + length
                 } else {
                     if runStart >= 0 { flush(b, &out, &copied, runStart, runEnd) }
-                    runStart = i
-                    runEnd = i + length
+                    runStart = at
+                    runEnd = at + length
                 }
             }
-            i += 1
+            i = at + 1
         }
         guard runStart >= 0 else { return nil }
         flush(b, &out, &copied, runStart, runEnd)
         out!.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...]))
         return out
+    }
+
+    /// The first position from `from` through `last` whose eight bytes pass the filter: the
+    /// loop every byte of a written line goes through, kept free of anything else.
+    @inline(__always)
+    private func nextCandidate(_ base: UnsafePointer<UInt8>, from: Int, last: Int) -> Int? {
+        filter.withUnsafeBufferPointer { f -> Int? in
+            var i = from
+            while i <= last {
+                let h = hash(ByteSearch.word(base, at: i))
+                if f[h >> 6] & 1 << UInt64(h & 63) != 0 { return i }
+                i &+= 1
+            }
+            return nil
+        }
     }
 
     /// The length of the longest pattern of `bucket` at `p` (with `room` bytes left) that is
