@@ -26,27 +26,64 @@ struct InspectOptions: Equatable, CommandOptions {
 
 extension CLI {
     static func runInspect(_ o: InspectOptions) -> Int32 {
-        let recording: Recording
-        do { recording = try loadRecording(o.file) } catch { return error.code }
-        print(RecordingSummary(recording).text(calls: o.calls), terminator: "")
+        var summary: RecordingSummary?
+        do {
+            let warnings = try streamRecording(o.file) { line in
+                switch line {
+                case .header(let h): summary = RecordingSummary(header: h, keepingCalls: o.calls)
+                case .exchange(let e): summary?.add(e)
+                case .other(let v): summary?.addOtherLine(kind: v["kind"]?.stringValue)
+                }
+            }
+            summary?.finish(warnings: warnings)
+        } catch { return error.code }
+        print(summary?.text(calls: o.calls) ?? "", terminator: "")
         return 0
     }
 
-    /// Loads a recording for an offline command, printing the error (with the line number for
-    /// a corrupt file) and any warnings to stderr. Fails with exit code 65 for a corrupt file
-    /// and 66 for one that cannot be read, as `replay` does.
+    /// Loads a recording whole for a command that needs all of it at once, printing the
+    /// error (with the line number for a corrupt file) and any warnings to stderr. Fails with
+    /// exit code 65 for a corrupt file and 66 for one that cannot be read, as `replay` does.
     static func loadRecording(_ path: String) throws(ExitStatus) -> Recording {
         do {
             let r = try RecordingFile.load(path: path)
             for w in r.warnings { printErr("jmap-relay: warning: \(path): \(w)") }
             return r
-        } catch let e as RecordingError {
-            printErr("Error: \(path): \(e)")
-            throw ExitStatus(code: 65)
         } catch {
-            printErr("Error: \(error)")
-            throw ExitStatus(code: 66)
+            throw exitStatus(for: error, path: path)
         }
+    }
+
+    /// Reads a recording line by line for an offline command, with a progress line on an
+    /// interactive stderr for a large file. Errors and warnings are printed as `loadRecording`
+    /// prints them. Returns the warnings (an incomplete last line forgiven).
+    static func streamRecording(_ path: String, quiet: Bool = false, _ body: (RecordingLine) throws -> Void) throws(ExitStatus)
+        -> [String] {
+        do {
+            let reader = try RecordingReader(path: path)
+            defer { reader.close() }
+            let progress = ProgressLine(totalBytes: reader.size, quiet: quiet)
+            defer { progress.end() }
+            let (_, warnings) = try reader.forEach(progress: progress.update) { line, _ in try body(line) }
+            progress.end()
+            for w in warnings { printErr("jmap-relay: warning: \(path): \(w)") }
+            return warnings
+        } catch let e as ExitStatus {
+            throw e
+        } catch {
+            throw exitStatus(for: error, path: path)
+        }
+    }
+
+    /// Prints a failure to read a recording and gives its exit code: 65 for a corrupt file,
+    /// 66 for one that cannot be read.
+    static func exitStatus(for error: any Error, path: String) -> ExitStatus {
+        if let e = error as? RecordingError {
+            printErr("Error: \(path): \(e)")
+            return ExitStatus(code: 65)
+        }
+        printErr("Error: \(error)")
+        return ExitStatus(code: 66)
     }
 }
 

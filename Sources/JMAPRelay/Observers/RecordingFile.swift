@@ -190,13 +190,21 @@ public final class RecordingFile: Sendable {
         try? handle.close()
     }
 
-    /// Loads a recording file (and its side folder).
+    /// Loads a recording file (and its side folder) whole; commands that only need to pass
+    /// over it read it with `RecordingReader` instead.
     public static func load(path: String) throws -> Recording {
-        guard let data = FileManager.default.contents(atPath: path) else { throw RecordingFileError("cannot read \(path)") }
-        let blobDir = path + ".blobs/"
-        return try RecordingCodec.load(Array(data)) { sha in
-            FileManager.default.contents(atPath: blobDir + sha).map { Array($0) }
+        let reader = try RecordingReader(path: path)
+        defer { reader.close() }
+        var exchanges: [RecordedExchange] = []
+        var others: [JSONValue] = []
+        let (header, warnings) = try reader.forEach { line, _ in
+            switch line {
+            case .exchange(let e): exchanges.append(e)
+            case .other(let v): others.append(v)
+            case .header: break
+            }
         }
+        return Recording(header: header, exchanges: exchanges, otherLines: others, warnings: warnings)
     }
 }
 

@@ -451,3 +451,9 @@ extension MonotonicClock {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }
+
+/// What the command line asks of its terminal.
+public enum Terminal {
+    /// Whether `handle` is an interactive terminal (a progress line is drawn only there).
+    public static func isTerminal(_ handle: FileHandle) -> Bool { isatty(handle.fileDescriptor) == 1 }
+}

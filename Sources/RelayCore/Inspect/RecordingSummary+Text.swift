@@ -13,7 +13,7 @@ extension RecordingSummary {
         for (kind, n) in endpoints { out.append("  " + Self.pad(kind.rawValue, 14) + Self.padLeft(n, 5)) }
 
         out.append("")
-        out.append("Method calls: \(calls.count) in \(Set(calls.map(\.seq)).count) request(s)")
+        out.append("Method calls: \(callCount) in \(requestsWithCalls) request(s)")
         for (name, n) in methodCounts { out.append("  " + Self.padLeft(n, 5) + "  " + name) }
 
         out.append("")

@@ -36,38 +36,75 @@ public struct RecordingSummary: Sendable {
     public var otherLines: [(kind: String, count: Int)]
     public var warnings: [String]
 
+    /// Method calls in all, and requests that made at least one (counted even when `calls`
+    /// is not kept).
+    public private(set) var callCount = 0
+    public private(set) var requestsWithCalls = 0
+
+    /// Whether `calls` keeps every call (only `text(calls: true)` lists them).
+    private let keepsCalls: Bool
+    private var startMs = Int.max
+    private var endMs = Int.min
+    private var methodTable: [String: Int] = [:]
+    private var otherTable: [String: Int] = [:]
+    private var endpointTable: [EndpointKind: Int] = [:]
+    /// Seqs of requests with calls, so that a seq written twice counts once.
+    private var seqsWithCalls = SeqSet()
+
     public init(_ recording: Recording) {
-        header = recording.header
-        let exchanges = recording.exchanges
-        exchangeCount = exchanges.count
-        let start = exchanges.map(\.tMs).min() ?? 0
-        let end = exchanges.map { $0.tMs + $0.durationMs }.max() ?? 0
-        durationMs = max(0, end - start)
-        endpoints = EndpointKind.allCases.compactMap { k in
-            let n = exchanges.filter { $0.kind == k }.count
-            return n > 0 ? (k, n) : nil
+        self.init(header: recording.header, keepingCalls: true)
+        for e in recording.exchanges { add(e) }
+        for l in recording.otherLines { addOtherLine(kind: l["kind"]?.stringValue) }
+        finish(warnings: recording.warnings)
+    }
+
+    /// An empty summary to fill one line at a time (`add`, `addOtherLine`, then `finish`).
+    /// - Parameter keepingCalls: Whether to keep every call for `text(calls: true)`; the counts
+    ///   are kept either way.
+    public init(header: RecordingHeader, keepingCalls: Bool) {
+        self.header = header
+        keepsCalls = keepingCalls
+        exchangeCount = 0
+        durationMs = 0
+        endpoints = []
+        methodCounts = []
+        calls = []
+        problems = []
+        otherLines = []
+        warnings = []
+    }
+
+    /// Counts the next exchange in.
+    public mutating func add(_ e: RecordedExchange) {
+        exchangeCount += 1
+        startMs = min(startMs, e.tMs)
+        endMs = max(endMs, e.tMs + e.durationMs)
+        endpointTable[e.kind, default: 0] += 1
+        if e.response.status >= 400 {
+            var t = "HTTP \(e.response.status) \(e.response.reason) \(e.request.method) \(e.request.target)"
+            if let b = e.responseBody, let p = try? JSONParser.parse(b), let type = p["type"]?.stringValue { t += " (\(type))" }
+            problems.append(Problem(seq: e.seq, text: t))
         }
-        var calls: [Call] = []
-        var problems: [Problem] = []
-        for e in exchanges {
-            if e.response.status >= 400 {
-                var t = "HTTP \(e.response.status) \(e.response.reason) \(e.request.method) \(e.request.target)"
-                if let b = e.responseBody, let p = try? JSONParser.parse(b), let type = p["type"]?.stringValue { t += " (\(type))" }
-                problems.append(Problem(seq: e.seq, text: t))
-            }
-            let (c, p) = Self.methodCalls(e)
-            calls += c
-            problems += p
-        }
-        self.calls = calls
-        self.problems = problems
-        var counts: [String: Int] = [:]
-        for c in calls { counts[c.name, default: 0] += 1 }
-        methodCounts = counts.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-        var others: [String: Int] = [:]
-        for l in recording.otherLines { others[l["kind"]?.stringValue ?? "?", default: 0] += 1 }
-        otherLines = others.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
-        warnings = recording.warnings
+        let (c, p) = Self.methodCalls(e)
+        if !c.isEmpty, seqsWithCalls.insert(e.seq) { requestsWithCalls += 1 }
+        callCount += c.count
+        for call in c { methodTable[call.name, default: 0] += 1 }
+        if keepsCalls { calls += c }
+        problems += p
+    }
+
+    /// Counts a line that is not an exchange in, by its `kind`.
+    public mutating func addOtherLine(kind: String?) {
+        otherTable[kind ?? "?", default: 0] += 1
+    }
+
+    /// Sorts what was counted; `warnings` are what loading forgave.
+    public mutating func finish(warnings: [String]) {
+        durationMs = exchangeCount == 0 ? 0 : max(0, endMs - startMs)
+        endpoints = EndpointKind.allCases.compactMap { k in endpointTable[k].map { (k, $0) } }
+        methodCounts = methodTable.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        otherLines = otherTable.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+        self.warnings = warnings
     }
 
     /// Calls of an API exchange beside their responses, and the errors inside the responses.

@@ -78,6 +78,44 @@ struct JSONCursor {
         }
     }
 
+    /// Where the next value lies (consumed), or nil when there is none.
+    mutating func rawValue() -> Range<Int>? {
+        ws()
+        let start = i
+        guard skipValue() else { return nil }
+        return start..<i
+    }
+
+    /// Reads a number written as a plain integer that fits in `Int`; nil (and nothing consumed)
+    /// for anything else, including a fraction or an exponent.
+    mutating func plainInt() -> Int? {
+        ws()
+        let start = i
+        var j = i
+        let negative = j < b.count && b[j] == UInt8(ascii: "-")
+        if negative { j += 1 }
+        var v = 0
+        let digitsStart = j
+        while j < b.count, b[j] &- UInt8(ascii: "0") < 10, j - digitsStart < 18 {
+            v = v &* 10 &+ Int(b[j] &- UInt8(ascii: "0"))
+            j += 1
+        }
+        guard j > digitsStart, j == b.count || !Self.continuesNumber(b[j]) else {
+            i = start
+            return nil
+        }
+        i = j
+        return negative ? -v : v
+    }
+
+    /// Bytes that may follow the digits of a number that is not a plain integer.
+    private static func continuesNumber(_ c: UInt8) -> Bool {
+        c &- UInt8(ascii: "0") < 10 || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+    }
+
+    /// The index of the next byte to read.
+    var position: Int { i }
+
     /// Reads a string value; nil (and nothing consumed) when the next value is not a string.
     mutating func string() -> String? {
         ws()

@@ -22,6 +22,14 @@ public enum JSONMinifier {
         }
     }
 
+    /// Whether `bytes` are one well-formed JSON text (what `compact` accepts), checked without
+    /// copying or building anything: the recording reader's first look at every line.
+    public static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty else { return false }
+        var w = Walker(b: bytes, out: nil)
+        return w.walk() != nil
+    }
+
     private struct Walker {
         let b: UnsafeBufferPointer<UInt8>
         var i = 0

@@ -23,7 +23,7 @@ extension IdNormalizer {
     /// Normalises the recording `bytes`; `blob` reads side-stored bodies by SHA-256. Throws
     /// `RecordingError` (with the line) for a file `RecordingCodec.load` rejects; an
     /// incomplete last line it forgives is dropped.
-    public mutating func normalizeFile(_ bytes: [UInt8], codec: RecordingCodec, blob: (String) -> [UInt8]?) throws -> FileResult {
+    public mutating func normalizeFile(_ bytes: [UInt8], codec: RecordingCodec, blob: @escaping (String) -> [UInt8]?) throws -> FileResult {
         let recording = try RecordingCodec.load(bytes, blob: blob)
         let primary = recording.header.origins[0]
 

@@ -130,44 +130,23 @@ public struct RecordingCodec: Sendable {
 
     // MARK: Decoding
 
-    /// Loads a whole recording; `blob` reads side-stored bodies by SHA-256.
-    public static func load(_ bytes: [UInt8], blob: (String) -> [UInt8]?) throws -> Recording {
-        var lines: [ArraySlice<UInt8>] = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        var warnings: [String] = []
-        if let last = lines.last, last.isEmpty { lines.removeLast() }
-        let endsWithNewline = bytes.last == 0x0A
-        guard !lines.isEmpty else { throw RecordingError(line: 1, "empty file: a recording starts with a header line") }
-        var header: RecordingHeader?
+    /// Loads a whole recording; `blob` reads side-stored bodies by SHA-256. Files are read
+    /// line by line instead (see `RecordingLineDecoder`); this is for recordings in memory.
+    public static func load(_ bytes: [UInt8], blob: @escaping (String) -> [UInt8]?) throws -> Recording {
+        var decoder = RecordingLineDecoder(blob: blob)
+        var splitter = LineSplitter()
         var exchanges: [RecordedExchange] = []
         var others: [JSONValue] = []
-        for (i, line) in lines.enumerated() {
-            let n = i + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
-            let v: JSONValue
-            do {
-                v = try JSONParser.parse(line)
-            } catch {
-                if n == lines.count, !endsWithNewline, header != nil {
-                    warnings.append("line \(n): incomplete last line dropped (the recorder was stopped mid-write)")
-                    break
-                }
-                throw RecordingError(line: n, "not JSON: \(error)")
-            }
-            guard case .object(let o) = v else { throw RecordingError(line: n, "not a JSON object") }
-            guard let kind = o["kind"]?.stringValue else { throw RecordingError(line: n, "missing \"kind\"") }
-            if n == 1 || header == nil {
-                guard kind == "header" else { throw RecordingError(line: n, "missing header: the first line must have \"kind\":\"header\"") }
-                header = try decodeHeader(o, line: n)
-                continue
-            }
-            if let ver = o["v"]?.intValue, ver != 1 { throw RecordingError(line: n, "unsupported format version \(ver)") }
-            switch kind {
-            case "exchange": exchanges.append(try decodeExchange(o, line: n, primary: header!.origins[0], blob: blob))
-            case "header": throw RecordingError(line: n, "a second header line")
-            default: others.append(v)
+        func take(_ line: UnsafeBufferPointer<UInt8>, _ at: LineSplitter.Location, last: Bool) throws {
+            switch try decoder.decode(line, number: at.number, isUnterminatedLast: last) {
+            case .exchange(let e)?: exchanges.append(e)
+            case .other(let v)?: others.append(v)
+            case .header?, nil: break
             }
         }
-        return Recording(header: header!, exchanges: exchanges, otherLines: others, warnings: warnings)
+        try bytes.withUnsafeBufferPointer { b in try splitter.feed(b) { try take($0, $1, last: false) } }
+        try splitter.finish { try take($0, $1, last: true) }
+        return Recording(header: try decoder.finish(), exchanges: exchanges, otherLines: others, warnings: decoder.warnings)
     }
 
     static func decodeHeader(_ o: JSONObject, line n: Int) throws -> RecordingHeader {
