@@ -29,17 +29,36 @@ struct ExportHAROptions: Equatable, CommandOptions {
 }
 
 extension CLI {
+    /// Reads the recording as a stream and writes each entry as it comes; a file is written
+    /// beside the output and renamed into place, so a failure leaves no half HAR.
     static func runExportHAR(_ o: ExportHAROptions) -> Int32 {
-        let recording: Recording
-        do { recording = try loadRecording(o.file) } catch { return error.code }
         let version = RelayVersion.string.replacingOccurrences(of: "jmap-relay ", with: "")
-        let bytes = HARExporter(creatorVersion: version).har(recording).prettySerialized()
-        guard let out = o.output, out != "-" else {
-            FileHandle.standardOutput.write(Data(bytes))
-            return 0
+        let exporter = HARExporter(creatorVersion: version)
+        let toFile = o.output.map { $0 != "-" } ?? false
+        let sink: OutputSink
+        do {
+            sink = try toFile ? OutputSink(replacing: o.output!) : OutputSink.standardOutput()
+        } catch {
+            printErr("Error: \(error)")
+            return 73
         }
-        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
-            printErr("Error: cannot write \(out)")
+        var writer: HARWriter?
+        do {
+            _ = try streamRecording(o.file) { line in
+                switch line {
+                case .header(let h): writer = HARWriter(exporter: exporter, created: h.created)
+                case .exchange(let e): if let bytes = writer?.entry(e) { try sink.write(bytes) }
+                case .other: break
+                }
+            }
+            if let writer { try sink.write(writer.finish()) }
+            try sink.commit()
+        } catch let e as ExitStatus {
+            sink.discard()
+            return e.code
+        } catch {
+            sink.discard()
+            printErr("Error: \(error)")
             return 73
         }
         return 0

@@ -58,25 +58,24 @@ struct LintOptions: Equatable, CommandOptions {
     }
 }
 
-/// Runs `lint`: loads the recording, checks every exchange in order, prints the report.
+/// Runs `lint`: reads the recording as a stream, checks every exchange in order (the linter
+/// keeps only the context its rules need across exchanges), prints the report.
 enum LintCommand {
     /// Exit code: 1 when any finding is an error, 0 otherwise, 65 for a corrupt recording.
     static func run(_ o: LintOptions) -> Int32 {
-        let recording: Recording
-        do {
-            recording = try RecordingFile.load(path: o.file)
-        } catch let e as RecordingError {
-            CLI.printErr("Error: \(o.file): \(e)")
-            return 65
-        } catch {
-            CLI.printErr("Error: \(error)")
-            return 66
-        }
-        for w in recording.warnings { CLI.printErr("jmap-relay: warning: \(o.file): \(w)") }
         var linter = Linter(ignoring: Set(o.ignored))
-        let findings = linter.lint(recording.exchanges)
-        let report = LintReport(findings: findings, exchangeCount: recording.exchanges.count, rules: linter.rules,
-                                ignored: o.ignored)
+        var findings: [LintFinding] = []
+        var exchangeCount = 0
+        do {
+            _ = try CLI.streamRecording(o.file) { line in
+                guard case .exchange(let e) = line else { return }
+                exchangeCount += 1
+                findings += linter.check(e)
+            }
+        } catch {
+            return error.code
+        }
+        let report = LintReport(findings: findings, exchangeCount: exchangeCount, rules: linter.rules, ignored: o.ignored)
         switch o.format {
         case .text: print(report.text(), terminator: "")
         case .json: print(report.json().serializedString())

@@ -8,7 +8,7 @@ extension JSONValue {
         return out
     }
 
-    private func writePretty(to out: inout [UInt8], level: Int, indent: Int) {
+    func writePretty(to out: inout [UInt8], level: Int, indent: Int) {
         func newline(_ l: Int) {
             out.append(0x0A)
             out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: l * indent))
