@@ -64,7 +64,7 @@ extension CLI {
             defer { reader.close() }
             let progress = ProgressLine(totalBytes: reader.size, quiet: quiet)
             defer { progress.end() }
-            let (_, warnings) = try reader.forEach(progress: progress.update) { line, _ in try body(line) }
+            let (_, warnings) = try reader.forEach(progress: progress.update) { line, _, _ in try body(line) }
             progress.end()
             for w in warnings { printErr("jmap-relay: warning: \(path): \(w)") }
             return warnings

@@ -56,8 +56,11 @@ extension CLI {
         }
         var normalizer = IdNormalizer()
         let result: IdNormalizer.FileResult
+        let size = (try? FileManager.default.attributesOfItem(atPath: o.file)[.size] as? NSNumber)?.intValue ?? 0
+        let progress = ProgressLine(totalBytes: size, quiet: false)
+        defer { progress.end() }
         do {
-            result = try RecordingFile.normalize(input: o.file, output: output, normalizer: &normalizer)
+            result = try RecordingFile.normalize(input: o.file, output: output, normalizer: &normalizer, progress: progress.update)
         } catch let e as RecordingError {
             printErr("Error: \(o.file): \(e)")
             return 65
@@ -65,6 +68,7 @@ extension CLI {
             printErr("Error: \(error)")
             return 73
         }
+        progress.end()
         for w in result.warnings { printErr("jmap-relay: warning: \(o.file): \(w)") }
         let counts = IdNormalizer.Kind.allCases.map { k -> String in
             let n = normalizer.count(of: k)

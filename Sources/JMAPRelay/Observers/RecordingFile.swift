@@ -197,7 +197,7 @@ public final class RecordingFile: Sendable {
         defer { reader.close() }
         var exchanges: [RecordedExchange] = []
         var others: [JSONValue] = []
-        let (header, warnings) = try reader.forEach { line, _ in
+        let (header, warnings) = try reader.forEach { line, _, _ in
             switch line {
             case .exchange(let e): exchanges.append(e)
             case .other(let v): others.append(v)

@@ -34,13 +34,14 @@ public struct RecordingReader {
         return { sha in FileManager.default.contents(atPath: dir + sha).map { Array($0) } }
     }
 
-    /// Hands every line to `body` in file order: decoded, with its place in the file.
+    /// Hands every line to `body` in file order: decoded, as written, and where it lies in the file.
     /// - Parameter progress: Called after each block read.
     /// - Returns: The header and what was forgiven (an incomplete last line).
     /// - Throws: `RecordingError` (line and reason) for a corrupt file, what `body` throws,
     ///   `RecordingFileError` when reading fails.
     @discardableResult
-    public func forEach(progress: ((Progress) -> Void)? = nil, _ body: (RecordingLine, LineSplitter.Location) throws -> Void) throws
+    public func forEach(progress: ((Progress) -> Void)? = nil,
+                        _ body: (RecordingLine, UnsafeBufferPointer<UInt8>, LineSplitter.Location) throws -> Void) throws
         -> (header: RecordingHeader, warnings: [String]) {
         var decoder = RecordingLineDecoder(blob: blobReader)
         var exchanges = 0
@@ -48,7 +49,7 @@ public struct RecordingReader {
             line, at, last in
             guard let decoded = try decoder.decode(line, number: at.number, isUnterminatedLast: last) else { return }
             if case .exchange = decoded { exchanges += 1 }
-            try body(decoded, at)
+            try body(decoded, line, at)
         }
         return (try decoder.finish(), decoder.warnings)
     }
