@@ -18,6 +18,12 @@ public struct RecordingLineDecoder {
         self.blob = blob
     }
 
+    /// A decoder for lines read again by offset from a file whose header is already known.
+    public init(header: RecordingHeader, blob: @escaping (String) -> [UInt8]?) {
+        self.blob = blob
+        self.header = header
+    }
+
     /// Decodes line `n` (1-based, without its newline); nil for a blank line and for an
     /// incomplete last line, which is forgiven with a warning.
     /// - Parameter isUnterminatedLast: Whether this is the file's last line and no newline ends it.

@@ -38,7 +38,7 @@ extension ReplayMatcher {
         for k in candidates {
             guard let index = take(k) else { continue }
             let e = entries[index]
-            var v = (try? JSONParser.parse(shape.adapt(response: e.responseBody ?? [], recorded: shapes[index] ?? shape)))
+            var v = (try? JSONParser.parse(shape.adapt(response: Self.responseBody(entries, responseBodies, index: index) ?? [], recorded: shapes[index] ?? shape)))
                 ?? .object([:])
             if v["@type"] == nil { v["@type"] = "Response" }
             v["requestId"] = id

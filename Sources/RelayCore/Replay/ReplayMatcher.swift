@@ -11,13 +11,20 @@ public struct ReplayMatcher: Sendable {
 
     let entries: [RecordedExchange]
     let shapes: [JMAPRequestShape?]
+    /// Reads the answer of an entry whose response body was left in the file (see
+    /// `init(recording:responseBodies:)`).
+    let responseBodies: (@Sendable (Int) -> [UInt8]?)?
     private var queues: [String: [Int]] = [:]
     private var lastServed: [String: Int] = [:]
     private var used = Set<Int>()
     /// Every miss so far.
     public internal(set) var misses: [ReplayMiss] = []
 
-    public init(recording: Recording) {
+    /// - Parameter responseBodies: For a recording loaded without its response bodies: reads
+    ///   the body of the exchange at an index of `recording.exchanges` when it is served, so
+    ///   that only the matching keys stay in memory.
+    public init(recording: Recording, responseBodies: (@Sendable (Int) -> [UInt8]?)? = nil) {
+        self.responseBodies = responseBodies
         entries = recording.exchanges + recording.webSocketPairs.map { Self.entry($0, origin: recording.header.origins[0]) }
         shapes = entries.map { e in
             e.kind == .api || e.kind == .webSocket ? e.requestBody.flatMap { JMAPRequestShape(body: $0) } : nil
@@ -66,7 +73,7 @@ public struct ReplayMatcher: Sendable {
     public mutating func answer(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> Outcome {
         let request = Self.prepare(origin: origin, head: head, body: body)
         guard let index = take(request.key) else { return .miss(noteMiss(request, origin: origin, head: head)) }
-        return Self.hit(entries, shapes, index: index, shape: request.shape)
+        return Self.hit(entries, shapes, responseBodies, index: index, shape: request.shape)
     }
 
     /// A request's shape and queue key: the part of matching that needs no state (done
@@ -85,10 +92,16 @@ public struct ReplayMatcher: Sendable {
     }
 
     /// The recorded answer at `index`, adapted to the client's call and creation ids.
-    static func hit(_ entries: [RecordedExchange], _ shapes: [JMAPRequestShape?], index: Int, shape: JMAPRequestShape?) -> Outcome {
+    static func hit(_ entries: [RecordedExchange], _ shapes: [JMAPRequestShape?], _ responseBodies: (@Sendable (Int) -> [UInt8]?)?,
+                    index: Int, shape: JMAPRequestShape?) -> Outcome {
         let e = entries[index]
-        var bytes = e.responseBody ?? []
+        var bytes = responseBody(entries, responseBodies, index: index) ?? []
         if let shape, let recorded = shapes[index] { bytes = shape.adapt(response: bytes, recorded: recorded) }
         return .hit(response: e.response, body: bytes, seq: e.seq)
+    }
+
+    /// The recorded response body of the entry at `index`, from memory or from the file.
+    static func responseBody(_ entries: [RecordedExchange], _ responseBodies: (@Sendable (Int) -> [UInt8]?)?, index: Int) -> [UInt8]? {
+        entries[index].responseBody ?? responseBodies?(index)
     }
 }

@@ -11,11 +11,15 @@ public final class ReplayUpstream: Upstream, Sendable {
     /// The matcher's recorded exchanges and their shapes, read without the lock.
     private let entries: [RecordedExchange]
     private let shapes: [JMAPRequestShape?]
+    private let responseBodies: (@Sendable (Int) -> [UInt8]?)?
 
-    public init(recording: Recording, maxBodyBytes: Int = 32 * 1024 * 1024) {
-        let m = ReplayMatcher(recording: recording)
+    /// - Parameter responseBodies: For a recording loaded without its response bodies, reads
+    ///   one when it is served (see `ReplayMatcher.init(recording:responseBodies:)`).
+    public init(recording: Recording, maxBodyBytes: Int = 32 * 1024 * 1024, responseBodies: (@Sendable (Int) -> [UInt8]?)? = nil) {
+        let m = ReplayMatcher(recording: recording, responseBodies: responseBodies)
         entries = m.entries
         shapes = m.shapes
+        self.responseBodies = responseBodies
         matcher = Locked(m)
         header = recording.header
         self.maxBodyBytes = maxBodyBytes
@@ -36,7 +40,7 @@ public final class ReplayUpstream: Upstream, Sendable {
         let prepared = ReplayMatcher.prepare(origin: request.origin, head: request.head, body: body)
         let answer: ReplayMatcher.Outcome
         if let index = matcher.withLock({ $0.take(prepared.key) }) {
-            answer = ReplayMatcher.hit(entries, shapes, index: index, shape: prepared.shape)
+            answer = ReplayMatcher.hit(entries, shapes, responseBodies, index: index, shape: prepared.shape)
         } else {
             answer = .miss(matcher.withLock { $0.noteMiss(prepared, origin: request.origin, head: request.head) })
         }

@@ -1,0 +1,62 @@
+import Foundation
+import RelayCore
+
+/// The response bodies of a recording loaded for replay, left in the file: each is read again
+/// by offset when its answer is served, so replay holds only the matching keys and heads
+/// whatever the file's size. Side-stored bodies are read from the side folder at that time.
+final class RecordedResponseBodies: @unchecked Sendable {
+    /// Where each exchange's line lies, by its index in the recording's exchanges.
+    private let locations: [LineSplitter.Location]
+    private let header: RecordingHeader
+    /// The open file; one read at a time (a seek and a read).
+    private let reader: Locked<RecordingReader>
+    private let blob: @Sendable (String) -> [UInt8]?
+
+    init(reader: RecordingReader, header: RecordingHeader, locations: [LineSplitter.Location]) {
+        self.locations = locations
+        self.header = header
+        blob = reader.blobReader
+        self.reader = Locked(reader)
+    }
+
+    /// The response body of exchange `index`; nil when it has none, or when the file can no
+    /// longer be read as it was (reported once as a warning).
+    func body(_ index: Int) -> [UInt8]? {
+        guard locations.indices.contains(index) else { return nil }
+        let at = locations[index]
+        do {
+            let line = try reader.withLock { try $0.line(at: at) }
+            var decoder = RecordingLineDecoder(header: header, blob: blob)
+            let decoded = try line.withUnsafeBufferPointer { try decoder.decode($0, number: at.number) }
+            guard case .exchange(let e)? = decoded else { throw RecordingError(line: at.number, "no longer an exchange") }
+            return e.responseBody
+        } catch {
+            Log().warning("replay: cannot read the answer of line \(at.number) again: \(error) (was the recording changed?)")
+            return nil
+        }
+    }
+}
+
+extension RecordingFile {
+    /// Loads a recording for replay in one pass: exchanges keep their heads and request bodies
+    /// (what matching needs) but not their response bodies, which are read from the file by
+    /// offset when served. The file must stay as it is while the replay runs.
+    public static func loadForReplay(path: String) throws -> (recording: Recording, responseBodies: @Sendable (Int) -> [UInt8]?) {
+        let reader = try RecordingReader(path: path)
+        var exchanges: [RecordedExchange] = []
+        var locations: [LineSplitter.Location] = []
+        var others: [JSONValue] = []
+        let (header, warnings) = try reader.forEach { line, _, at in
+            switch line {
+            case .exchange(var e):
+                e.responseBody = nil
+                exchanges.append(e)
+                locations.append(at)
+            case .other(let v): others.append(v)
+            case .header: break
+            }
+        }
+        let bodies = RecordedResponseBodies(reader: reader, header: header, locations: locations)
+        return (Recording(header: header, exchanges: exchanges, otherLines: others, warnings: warnings), { bodies.body($0) })
+    }
+}
