@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# large-recording.sh — the offline commands and replay's start-up on a large recording, beside
+# recordings.sh — the offline commands and replay's start-up on a large recording, beside
 # Python's json module streaming the same file (`for line in f: json.loads(line)`), in the same
 # run. Prints, per command, the median of ROUNDS rounds of its time relative to Python's and its
 # peak RSS (GNU time), with the spread of the rounds.
 #
-#   tools/bench-support/large-recording.sh BIN [EXCHANGES] [ROUNDS]
-#   EXCHANGES=120000 (about 160 MB of sync.jsonl repeated; 750000 is about 1 GB), ROUNDS=3
+#   tools/bench-support/recordings.sh BIN [MB] [ROUNDS]
+#   MB=160 (sync.jsonl repeated, 750 exchanges a megabyte: 160 is 120,000 exchanges, 1000 is
+#   750,000), ROUNDS=3 (or RECORDING_ROUNDS). tools/bench runs it with RECORDINGS=1.
 # The file and every output go to a temporary directory, removed at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${1:?usage: large-recording.sh BIN [EXCHANGES] [ROUNDS]}
-EXCHANGES=${2:-120000}
-ROUNDS=${3:-3}
+BIN=${1:?usage: recordings.sh BIN [MB] [ROUNDS]}
+EXCHANGES=$(( ${2:-160} * 750 ))
+ROUNDS=${3:-${RECORDING_ROUNDS:-3}}
 PORT=${PORT:-18090}
 WORK=$(mktemp -d -t jmap-relay-large.XXXXXX)
 RELAY_PID=
