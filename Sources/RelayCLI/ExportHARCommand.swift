@@ -6,6 +6,7 @@ struct ExportHAROptions: Equatable, CommandOptions {
     var file = ""
     /// Where to write; nil for stdout.
     var output: String?
+    var quiet = false
 
     static let command = CommandDeclaration<ExportHAROptions>(
         name: "export-har",
@@ -20,7 +21,8 @@ struct ExportHAROptions: Equatable, CommandOptions {
         options: [
             .value("-o", "--output", valueName: "file", default: .described("stdout"), help: "Write the HAR here.") { o, v, _ in
                 o.output = v
-            }
+            },
+            ProgressLine.quietFlag { $0.quiet = true },
         ],
         exitCodes: [
             ExitCodeDescription(code: 0, meaning: "The HAR is written."), .usage, .corrupt, .unreadable,
@@ -44,7 +46,7 @@ extension CLI {
         }
         var writer: HARWriter?
         do {
-            _ = try streamRecording(o.file) { line in
+            _ = try streamRecording(o.file, quiet: o.quiet) { line in
                 switch line {
                 case .header(let h): writer = HARWriter(exporter: exporter, created: h.created)
                 case .exchange(let e): if let bytes = writer?.entry(e) { try sink.write(bytes) }

@@ -5,6 +5,7 @@ import JMAPRelay
 struct InspectOptions: Equatable, CommandOptions {
     var file = ""
     var calls = false
+    var quiet = false
 
     static let command = CommandDeclaration<InspectOptions>(
         name: "inspect",
@@ -19,7 +20,8 @@ struct InspectOptions: Equatable, CommandOptions {
             apply: { o, v in o.file = v }),
         options: [
             .flag("--calls", help: "Also list every method call: exchange, name, call id, arguments (abbreviated) and the "
-                + "responses that answered it.") { $0.calls = true }
+                + "responses that answered it.") { $0.calls = true },
+            ProgressLine.quietFlag { $0.quiet = true },
         ],
         exitCodes: [ExitCodeDescription(code: 0, meaning: "The summary is printed."), .usage, .corrupt, .unreadable])
 }
@@ -28,7 +30,7 @@ extension CLI {
     static func runInspect(_ o: InspectOptions) -> Int32 {
         var summary: RecordingSummary?
         do {
-            let warnings = try streamRecording(o.file) { line in
+            let warnings = try streamRecording(o.file, quiet: o.quiet) { line in
                 switch line {
                 case .header(let h): summary = RecordingSummary(header: h, keepingCalls: o.calls)
                 case .exchange(let e): summary?.add(e)
@@ -41,22 +43,11 @@ extension CLI {
         return 0
     }
 
-    /// Loads a recording whole for a command that needs all of it at once, printing the
-    /// error (with the line number for a corrupt file) and any warnings to stderr. Fails with
-    /// exit code 65 for a corrupt file and 66 for one that cannot be read, as `replay` does.
-    static func loadRecording(_ path: String) throws(ExitStatus) -> Recording {
-        do {
-            let r = try RecordingFile.load(path: path)
-            for w in r.warnings { printErr("jmap-relay: warning: \(path): \(w)") }
-            return r
-        } catch {
-            throw exitStatus(for: error, path: path)
-        }
-    }
-
     /// Reads a recording line by line for an offline command, with a progress line on an
-    /// interactive stderr for a large file. Errors and warnings are printed as `loadRecording`
-    /// prints them. Returns the warnings (an incomplete last line forgiven).
+    /// interactive stderr for a large file. The error (with the line number for a corrupt
+    /// file) and any warnings go to stderr; the exit code is 65 for a corrupt file and 66 for
+    /// one that cannot be read, as `replay`'s. Returns the warnings (an incomplete last line
+    /// forgiven).
     static func streamRecording(_ path: String, quiet: Bool = false, _ body: (RecordingLine) throws -> Void) throws(ExitStatus)
         -> [String] {
         do {

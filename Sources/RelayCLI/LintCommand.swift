@@ -15,6 +15,7 @@ struct LintOptions: Equatable, CommandOptions {
     var format = Format.text
     /// Rule ids switched off, in the order given.
     var ignored: [String] = []
+    var quiet = false
 
     static let command = CommandDeclaration<LintOptions>(
         name: "lint",
@@ -43,6 +44,7 @@ struct LintOptions: Equatable, CommandOptions {
                     if !o.ignored.contains(id) { o.ignored.append(id) }
                 }
             },
+            ProgressLine.quietFlag { $0.quiet = true },
         ],
         sections: [HelpSection(title: "RULES", body: ruleList)],
         exitCodes: [
@@ -67,7 +69,7 @@ enum LintCommand {
         var findings: [LintFinding] = []
         var exchangeCount = 0
         do {
-            _ = try CLI.streamRecording(o.file) { line in
+            _ = try CLI.streamRecording(o.file, quiet: o.quiet) { line in
                 guard case .exchange(let e) = line else { return }
                 exchangeCount += 1
                 findings += linter.check(e)

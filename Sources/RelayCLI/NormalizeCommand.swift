@@ -8,6 +8,7 @@ struct NormalizeOptions: Equatable, CommandOptions {
     /// Where to write; nil with `--in-place`.
     var output: String?
     var inPlace = false
+    var quiet = false
 
     static let command = CommandDeclaration<NormalizeOptions>(
         name: "normalize",
@@ -32,6 +33,7 @@ struct NormalizeOptions: Equatable, CommandOptions {
                 o.output = v
             },
             .flag("--in-place", help: "Rewrite <file> itself.") { $0.inPlace = true },
+            ProgressLine.quietFlag { $0.quiet = true },
         ],
         exitCodes: [
             ExitCodeDescription(code: 0, meaning: "The normalised recording is written."), .usage, .corrupt, .unreadable,
@@ -57,7 +59,7 @@ extension CLI {
         var normalizer = IdNormalizer()
         let result: IdNormalizer.FileResult
         let size = (try? FileManager.default.attributesOfItem(atPath: o.file)[.size] as? NSNumber)?.intValue ?? 0
-        let progress = ProgressLine(totalBytes: size, quiet: false)
+        let progress = ProgressLine(totalBytes: size, quiet: o.quiet)
         defer { progress.end() }
         do {
             result = try RecordingFile.normalize(input: o.file, output: output, normalizer: &normalizer, progress: progress.update)

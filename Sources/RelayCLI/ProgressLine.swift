@@ -5,15 +5,22 @@ import JMAPRelay
 /// stderr at most a few times a second. Shown only for a file over `threshold` when stderr
 /// is a terminal, and never with `--quiet`; erased when the pass ends.
 final class ProgressLine {
+    /// `--quiet`, on every command that reads a whole recording.
+    static func quietFlag<Options>(_ apply: @escaping @Sendable (inout Options) -> Void) -> OptionDeclaration<Options> {
+        .flag("--quiet", help: "No progress line on stderr (one is drawn for a recording over 50 MB when stderr is a terminal).",
+              apply: apply)
+    }
+
     /// Files smaller than this are read too fast to need it.
     static let threshold = 50_000_000
-    private let enabled: Bool
+    /// Whether the line is drawn at all.
+    let enabled: Bool
     private let start = ContinuousClock.now
     private var lastDrawn = ContinuousClock.now
     private var drawn = false
 
-    init(totalBytes: Int, quiet: Bool) {
-        enabled = !quiet && totalBytes > Self.threshold && Terminal.isTerminal(FileHandle.standardError)
+    init(totalBytes: Int, quiet: Bool, interactive: Bool = Terminal.isTerminal(FileHandle.standardError)) {
+        enabled = !quiet && totalBytes > Self.threshold && interactive
     }
 
     func update(_ p: RecordingReader.Progress) {

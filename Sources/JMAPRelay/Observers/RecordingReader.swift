@@ -10,6 +10,12 @@ public struct RecordingReader {
         public var bytesRead: Int
         public var totalBytes: Int
         public var exchanges: Int
+
+        public init(bytesRead: Int, totalBytes: Int, exchanges: Int) {
+            self.bytesRead = bytesRead
+            self.totalBytes = totalBytes
+            self.exchanges = exchanges
+        }
     }
 
     public let path: String
