@@ -37,3 +37,43 @@ import Testing
         #expect(body == e.responseBody)
     }
 }
+
+/// `normalize` on files: lines in seq order as a stream, lines out of order in memory, the
+/// same tokens either way.
+@Suite struct NormalizeFileTests {
+    @Test func aFileOutOfSeqOrderGetsTheTokensItWouldInOrder() throws {
+        let source = ReplayLoadingTests.root.appendingPathComponent("recordings/push-demo.jsonl").path
+        let lines = try String(contentsOfFile: source, encoding: .utf8).split(separator: "\n").map(String.init)
+        var swappedLines = lines
+        swappedLines.swapAt(2, 3)  // the Email/set (seq 2) after the push it caused (seq 3)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("normalize-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inOrder = dir.appendingPathComponent("in-order.jsonl").path
+        let outOfOrder = dir.appendingPathComponent("out-of-order.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: inOrder, atomically: true, encoding: .utf8)
+        try (swappedLines.joined(separator: "\n") + "\n").write(toFile: outOfOrder, atomically: true, encoding: .utf8)
+        var a = IdNormalizer()
+        let streamed = try RecordingFile.normalize(input: inOrder, output: inOrder + ".out", normalizer: &a)
+        var b = IdNormalizer()
+        let whole = try RecordingFile.normalize(input: outOfOrder, output: outOfOrder + ".out", normalizer: &b)
+        var expected = try String(contentsOfFile: inOrder + ".out", encoding: .utf8).split(separator: "\n").map(String.init)
+        expected.swapAt(2, 3)
+        #expect(try String(contentsOfFile: outOfOrder + ".out", encoding: .utf8) == expected.joined(separator: "\n") + "\n")
+        #expect(expected.joined() != swappedLines.joined())
+        #expect(streamed.changedLineCount == whole.changedLineCount)
+        #expect(streamed.lineCount == whole.lineCount)
+    }
+
+    @Test func aCorruptLineLeavesNoOutput() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("normalize-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("bad.jsonl").path
+        let source = ReplayLoadingTests.root.appendingPathComponent("recordings/sync.jsonl").path
+        try (try String(contentsOfFile: source, encoding: .utf8) + "{oops\n" + "{}\n").write(toFile: input, atomically: true, encoding: .utf8)
+        var n = IdNormalizer()
+        #expect(throws: RecordingError.self) { try RecordingFile.normalize(input: input, output: input + ".out", normalizer: &n) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["bad.jsonl"])
+    }
+}
