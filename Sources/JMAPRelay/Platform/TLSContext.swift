@@ -20,6 +20,8 @@ public final class TLSContext: @unchecked Sendable {
     // SSL_CTX is safe to share across threads once configured.
     let ctx: OpaquePointer
     let configuration: TLSClientConfiguration
+    /// Sessions to resume, per origin.
+    let sessions = TLSSessionCache()
 
     public init(configuration: TLSClientConfiguration) throws {
         guard let ctx = SSL_CTX_new(TLS_client_method()) else {
@@ -39,5 +41,18 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     deinit { SSL_CTX_free(ctx) }
+
+    /// SNI for a host name, and the name or address the certificate must be valid for unless
+    /// the configuration is insecure.
+    func prepare(_ ssl: OpaquePointer, serverName: String) {
+        let isIP = isIPAddress(serverName)
+        if !isIP { _ = relay_SSL_set_tlsext_host_name(ssl, serverName) }
+        guard !configuration.insecure else { return }
+        if isIP {
+            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName)
+        } else {
+            SSL_set1_host(ssl, serverName)
+        }
+    }
 }
 

@@ -55,15 +55,7 @@ final class TLSTransport: Transport {
         self.ssl = ssl
         self.socket = socket
         self.origin = originDescription
-        let isIP = serverName.contains(":") || serverName.allSatisfy { $0.isNumber || $0 == "." }
-        if !isIP { _ = relay_SSL_set_tlsext_host_name(ssl, serverName) }
-        if !context.configuration.insecure {
-            if isIP {
-                X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName)
-            } else {
-                SSL_set1_host(ssl, serverName)
-            }
-        }
+        context.prepare(ssl, serverName: serverName)
         SSL_set_fd(ssl, socket.fd)
         // The loop retries a write later from a buffer that may have moved and grown.
         _ = SSL_ctrl(ssl, SSL_CTRL_MODE, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER), nil)
@@ -134,11 +126,5 @@ final class TLSTransport: Transport {
     }
 
     /// The reason of the newest OpenSSL error.
-    static func lastError() -> String {
-        let code = ERR_get_error()
-        if code == 0 { return "connection closed" }
-        var buf = [CChar](repeating: 0, count: 256)
-        ERR_error_string_n(code, &buf, buf.count)
-        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    static func lastError() -> String { OpenSSLError.newestReason() }
 }
