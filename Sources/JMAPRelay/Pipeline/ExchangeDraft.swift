@@ -8,6 +8,8 @@ final class ExchangeDraft: @unchecked Sendable {
     var seq: Int
     var request: HTTPRequestHead
     var arrivalNanos: UInt64
+    /// The client came over TLS: URLs given back to it name `https`/`wss`.
+    let overTLS: Bool
     var startMs: Double
     var kind: EndpointKind = .other
     var origin: Origin?
@@ -41,6 +43,7 @@ final class ExchangeDraft: @unchecked Sendable {
         self.seq = seq
         self.request = request.head
         self.arrivalNanos = request.arrivalNanos
+        self.overTLS = request.overTLS
         self.startMs = startMs
     }
 

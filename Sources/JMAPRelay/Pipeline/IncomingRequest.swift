@@ -10,12 +10,15 @@ public struct IncomingRequest: Sendable {
     public var fromLoopback: Bool
     /// Monotonic nanoseconds when the head arrived.
     public var arrivalNanos: UInt64
+    /// Whether the client came over TLS: the session it gets names `https`/`wss` URLs.
+    public var overTLS: Bool
 
-    public init(head: HTTPRequestHead, body: any BodySource, fromLoopback: Bool, arrivalNanos: UInt64) {
+    public init(head: HTTPRequestHead, body: any BodySource, fromLoopback: Bool, arrivalNanos: UInt64, overTLS: Bool = false) {
         self.head = head
         self.body = body
         self.fromLoopback = fromLoopback
         self.arrivalNanos = arrivalNanos
+        self.overTLS = overTLS
     }
 }
 

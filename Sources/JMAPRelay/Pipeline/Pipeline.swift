@@ -210,7 +210,9 @@ final class Pipeline: Sendable {
         var requestURL: String { (draft.origin?.httpBase ?? "") + upstreamHead.target }
         if (300..<400).contains(head.status), let loc = head.headers["location"] {
             head.headers.set(
-                "Location", routing.rewriteLocation(loc, requestURL: requestURL, rewriter: rewriter, isSession: draft.kind == .session))
+                "Location", routing.rewriteLocation(
+                    loc, requestURL: requestURL, rewriter: rewriter, relayOrigin: rewriter.relayOrigin(overTLS: draft.overTLS),
+                    isSession: draft.kind == .session))
         }
         if up.head.status == 101 {
             var r = RelayResponse(head: head, body: BufferedBody.empty(), upgraded: up.upgraded)
@@ -309,7 +311,8 @@ final class Pipeline: Sendable {
         }
         draft.upstreamResponseBody = plain
         faults.learn(session: session)
-        var rewritten = routing.rewriteSession(session, sessionURL: sessionURL, rewriter: rewriter)
+        var rewritten = routing.rewriteSession(
+            session, sessionURL: sessionURL, rewriter: rewriter, relayOrigin: rewriter.relayOrigin(overTLS: draft.overTLS))
         let sessionFaults = faults.sessionFaults
         if !sessionFaults.isEmpty {
             rewritten = sessionFaults.apply(to: rewritten)

@@ -37,18 +37,18 @@ final class RoutingState: Sendable {
     }
 
     /// Rewrites a session for the relay and remembers its endpoints and origins.
-    func rewriteSession(_ session: JSONValue, sessionURL: String, rewriter: SessionRewriter) -> JSONValue {
+    func rewriteSession(_ session: JSONValue, sessionURL: String, rewriter: SessionRewriter, relayOrigin: Origin) -> JSONValue {
         state.withLock { s in
-            let r = rewriter.rewrite(session: session, sessionURL: sessionURL, origins: &s.origins)
+            let r = rewriter.rewrite(session: session, sessionURL: sessionURL, relayOrigin: relayOrigin, origins: &s.origins)
             s.endpoints = r.endpoints
             return r.session
         }
     }
 
     /// Rewrites a redirect's `Location`; a redirect of a session request makes its target a session path too.
-    func rewriteLocation(_ value: String, requestURL: String, rewriter: SessionRewriter, isSession: Bool) -> String {
+    func rewriteLocation(_ value: String, requestURL: String, rewriter: SessionRewriter, relayOrigin: Origin, isSession: Bool) -> String {
         state.withLock { s in
-            let v = rewriter.rewriteLocation(value, requestURL: requestURL, origins: &s.origins)
+            let v = rewriter.rewriteLocation(value, requestURL: requestURL, relayOrigin: relayOrigin, origins: &s.origins)
             if isSession, let path = Self.relayPath(of: v, relayBase: rewriter.relayBase) { s.sessionPaths.insert(path) }
             return v
         }

@@ -34,6 +34,9 @@ public struct RelayConfiguration: Sendable {
     public var upstreamTimeout: Duration = .seconds(60)
     /// TLS settings for `https://` and `wss://` upstreams.
     public var tls = TLSClientConfiguration(caFile: nil, insecure: false)
+    /// TLS for clients as well as plain HTTP on the listening port (`--tls`); nil serves plain
+    /// HTTP only. Read the CA to trust from `Relay.caCertificatePath`.
+    public var listenerTLS: ListenerTLSConfiguration?
     /// `Authorization` value added to requests that carry none (`--auth-env`).
     public var injectedAuthorization: String?
     /// Trace format.
