@@ -4,12 +4,19 @@ import JMAPRelay
 /// requests on one keep-alive connection and reads whole responses with the project's codec.
 public final class RawHTTPClient: @unchecked Sendable {
     // Owned by the test that created it.
-    private let socket: Socket
+    /// The socket, or TLS over it.
+    private let stream: ClientStream
     private var parser = HTTPResponseParser()
 
     public init(port: Int, readTimeout: Duration = .seconds(10)) throws {
-        socket = try Socket.connect(host: "127.0.0.1", port: port, timeout: .seconds(5))
-        socket.setReadTimeout(readTimeout)
+        stream = try ClientStream(port: port)
+        stream.socket.setReadTimeout(readTimeout)
+    }
+
+    /// Connects over TLS, trusting the CA in `caFile` and checking the certificate is for `serverName`.
+    public init(port: Int, trusting caFile: String, serverName: String = "127.0.0.1", readTimeout: Duration = .seconds(10)) throws {
+        stream = try ClientStream(port: port, trusting: caFile, serverName: serverName)
+        stream.socket.setReadTimeout(readTimeout)
     }
 
     /// A response read whole.
@@ -21,7 +28,7 @@ public final class RawHTTPClient: @unchecked Sendable {
     }
 
     /// Sends raw bytes.
-    public func send(_ bytes: [UInt8]) throws { try socket.write(bytes) }
+    public func send(_ bytes: [UInt8]) throws { try stream.write(bytes) }
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     /// Sends a request with optional body and reads its response.
@@ -49,7 +56,7 @@ public final class RawHTTPClient: @unchecked Sendable {
                 case .end: return Response(head: head!, body: body)
                 }
             }
-            let chunk = try socket.read(max: 64 * 1024)
+            let chunk = try stream.read(max: 64 * 1024)
             if chunk.isEmpty {
                 parser.appendEOF()
                 if let part = try parser.next(), case .end = part, let head { return Response(head: head, body: body) }
@@ -65,7 +72,7 @@ public final class RawHTTPClient: @unchecked Sendable {
         parser.expectResponse(to: method)
         while true {
             if let part = try parser.next(), case .head(let h) = part { return h }
-            let chunk = try socket.read(max: 64 * 1024)
+            let chunk = try stream.read(max: 64 * 1024)
             if chunk.isEmpty { throw ClosedBeforeResponse() }
             parser.append(Array(chunk))
         }
@@ -82,7 +89,7 @@ public final class RawHTTPClient: @unchecked Sendable {
                 }
                 continue
             }
-            let chunk = try socket.read(max: 64 * 1024)
+            let chunk = try stream.read(max: 64 * 1024)
             if chunk.isEmpty {
                 parser.appendEOF()
                 if let part = try parser.next(), case .end = part { return nil }
@@ -94,15 +101,15 @@ public final class RawHTTPClient: @unchecked Sendable {
 
     /// Whether the server closed the connection (reads end of stream within the timeout).
     public func isClosedByPeer() -> Bool {
-        guard let b = try? socket.read(max: 1) else { return true }
+        guard let b = try? stream.read(max: 1) else { return true }
         return b.isEmpty
     }
 
     /// Waits up to `timeout` for the server to close the connection, dropping what it sends
     /// before closing; false if it is still open then. Also the pace of a slow sender.
     public func waitForClose(timeout: Duration) -> Bool {
-        while socket.waitReadable(timeout: timeout) {
-            guard let b = try? socket.read(max: 64 * 1024) else { return true }
+        while stream.waitReadable(timeout: timeout) {
+            guard let b = try? stream.read(max: 64 * 1024) else { return true }
             if b.isEmpty { return true }
         }
         return false
@@ -110,12 +117,12 @@ public final class RawHTTPClient: @unchecked Sendable {
 
     /// Reads one byte straight from the socket (for interim responses read by hand).
     public func readByte() throws -> UInt8 {
-        let b = try socket.read(max: 1)
+        let b = try stream.read(max: 1)
         guard let x = b.first else { throw ClosedBeforeResponse() }
         return x
     }
 
-    public func close() { socket.close() }
+    public func close() { stream.close() }
 
     /// The server closed the connection without a response.
     public struct ClosedBeforeResponse: Error {}

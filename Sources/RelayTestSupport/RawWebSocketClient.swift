@@ -5,7 +5,8 @@ import JMAPRelay
 /// with the project's parser.
 public final class RawWebSocketClient: @unchecked Sendable {
     // Owned by the test that created it.
-    private let socket: Socket
+    /// The socket, or TLS over it.
+    private let socket: ClientStream
     private var parser = WebSocketFrameParser()
     private var assembler = WebSocketMessageAssembler()
     /// The `101` (or refusal) the server answered the handshake with.
@@ -13,10 +14,10 @@ public final class RawWebSocketClient: @unchecked Sendable {
     /// The key sent, to check `Sec-WebSocket-Accept` against.
     public let key = "dGhlIHNhbXBsZSBub25jZQ=="
 
-    /// Connects and sends the upgrade request for `path` with extra `headers`.
-    public init(port: Int, path: String, headers: HTTPHeaders = [:]) throws {
-        socket = try Socket.connect(host: "127.0.0.1", port: port, timeout: .seconds(5))
-        socket.setReadTimeout(.seconds(10))
+    /// Connects (over TLS when `trusting` names a CA file) and sends the upgrade request for
+    /// `path` with extra `headers`.
+    public init(port: Int, path: String, headers: HTTPHeaders = [:], trusting caFile: String? = nil) throws {
+        socket = try caFile.map { try ClientStream(port: port, trusting: $0, serverName: "127.0.0.1") } ?? ClientStream(port: port)
         var h = HTTPRequestHead(method: "GET", target: path, headers: [
             "Host": "127.0.0.1:\(port)", "Upgrade": "websocket", "Connection": "Upgrade",
             "Sec-WebSocket-Key": key, "Sec-WebSocket-Version": "13",

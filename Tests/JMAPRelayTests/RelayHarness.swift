@@ -46,6 +46,10 @@ final class RelayHarness: Sendable {
     @discardableResult
     func waitForTrace(containing text: String) -> String? { lines.wait { $0.contains(text) } }
 
+    /// Waits (at most 10 s) for a log line containing `text`; returns it.
+    @discardableResult
+    func waitForLog(containing text: String) -> String? { logs.wait { $0.contains(text) } }
+
     func stop() { relay.stop() }
 }
 

@@ -42,13 +42,16 @@ final class EventLoop: @unchecked Sendable {
     private var toldStopping = false
     /// The one TLS context of the loops' upstream connections, made on first use.
     let tls: TLSContext?
+    /// With `--tls`: what the listener serves TLS clients with.
+    let listenerTLS: TLSServerContext?
     /// Signalled when the loop's thread has finished.
     let finished = DispatchSemaphore(value: 0)
 
-    init(pipeline: Pipeline, config: RelayConfiguration, tls: TLSContext?) throws {
+    init(pipeline: Pipeline, config: RelayConfiguration, tls: TLSContext?, listenerTLS: TLSServerContext? = nil) throws {
         self.pipeline = pipeline
         self.config = config
         self.tls = tls
+        self.listenerTLS = listenerTLS
         poller = try EventPoller()
     }
 

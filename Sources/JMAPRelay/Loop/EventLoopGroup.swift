@@ -25,10 +25,12 @@ final class EventLoopGroup: Sendable {
 
     /// Starts the loops and the acceptor.
     /// - Returns: the first loop (for requests the relay makes itself).
-    func start(pipeline: Pipeline, tls: TLSContext) throws -> EventLoop {
+    /// - Parameters:
+    ///   - listenerTLS: with `--tls`, what TLS clients are served with (the port speaks both).
+    func start(pipeline: Pipeline, tls: TLSContext, listenerTLS: TLSServerContext? = nil) throws -> EventLoop {
         let count = max(1, config.eventLoopCount ?? ProcessInfo.processInfo.activeProcessorCount)
         let started = try (0..<count).map { i in
-            let loop = try EventLoop(pipeline: pipeline, config: config, tls: tls)
+            let loop = try EventLoop(pipeline: pipeline, config: config, tls: tls, listenerTLS: listenerTLS)
             loop.start(name: "loop-\(i)")
             return loop
         }

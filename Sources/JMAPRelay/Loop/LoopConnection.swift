@@ -86,7 +86,18 @@ final class LoopConnection: LoopChannel {
     init(socket: Socket, loop: EventLoop, token: UInt64, transport: (any Transport)? = nil) {
         parser = HTTPRequestParser(limits: HTTPParserLimits(maxBodyBytes: loop.config.maxRequestBodyBytes))
         readDeadline = ReadDeadline(idle: loop.config.idleTimeout, head: loop.config.headTimeout, now: loop.now)
-        super.init(socket: socket, transport: transport ?? PlainTransport(socket), loop: loop, token: token)
+        // With --tls the port speaks both: the first byte tells which.
+        let chosen = transport ?? loop.listenerTLS.map { ListenerTransport(socket, context: $0) } ?? PlainTransport(socket)
+        super.init(socket: socket, transport: chosen, loop: loop, token: token)
+    }
+
+    /// Whether the client came over TLS (its session then names https and wss URLs).
+    var overTLS: Bool { (transport as? ListenerTransport)?.isTLS == true }
+
+    /// A TLS client whose handshake or records fail gets one log line; others carry on.
+    override func failed(_ error: any Error) {
+        if let e = error as? TLSEngineError { pipeline.log.warning("TLS connection from \(socket.peerDescription): \(e)") }
+        super.failed(error)
     }
 
     var pipeline: Pipeline { loop.pipeline }
@@ -210,7 +221,8 @@ final class LoopConnection: LoopChannel {
         bodyPhase = .none
         requestEnded = true
         if wasBuffering {
-            let request = IncomingRequest(head: h, body: BufferedBody([]), fromLoopback: peerIsLoopback, arrivalNanos: arrival)
+            let request = IncomingRequest(
+                head: h, body: BufferedBody([]), fromLoopback: peerIsLoopback, arrivalNanos: arrival, overTLS: overTLS)
             return deliver(pipeline.refuseBody(request, error))
         }
         if let f = exchange {
@@ -300,7 +312,7 @@ final class LoopConnection: LoopChannel {
     /// Hands the request to the pipeline and acts on its decision, after a delay fault's time.
     private func dispatch(_ body: any BodySource) {
         guard let h = head else { return close() }
-        let request = IncomingRequest(head: h, body: body, fromLoopback: peerIsLoopback, arrivalNanos: arrival)
+        let request = IncomingRequest(head: h, body: body, fromLoopback: peerIsLoopback, arrivalNanos: arrival, overTLS: overTLS)
         switch pipeline.prepare(request) {
         case .reply(let reply, let delayMs):
             after(delayMs) { $0.deliver(reply) } orElse: { _ in Self.discard(reply) }

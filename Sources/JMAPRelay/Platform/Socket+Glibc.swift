@@ -235,6 +235,18 @@ public final class Socket: @unchecked Sendable {
     /// Writes all of `bytes`.
     public func write(_ bytes: ArraySlice<UInt8>) throws { try bytes.withUnsafeBytes { try write($0) } }
 
+    /// The first byte waiting, left unread: nil when nothing is there yet, -1 at end of stream.
+    public func peekByte() -> Int? {
+        var byte: UInt8 = 0
+        while true {
+            let n = Glibc.recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+            if n == 1 { return Int(byte) }
+            if n == 0 { return -1 }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? nil : -1
+        }
+    }
+
     /// Reads what is there without waiting: nil when nothing is, 0 at end of stream.
     public func readNonBlocking(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
         while true {

@@ -27,6 +27,8 @@ public final class Relay: Sendable {
     /// The fault rules: add and remove them while the relay runs.
     public let faults: FaultController
     private let state = Locked<RunState>(RunState())
+    /// The local CA behind `--tls`; nil without it.
+    public let localCA: LocalCA?
 
     private struct RunState {
         var listener: EventLoopGroup?
@@ -48,12 +50,29 @@ public final class Relay: Sendable {
         self.tls = try TLSContext(configuration: configuration.tls)
         self.observers = ExchangeObservers(config: configuration)
         self.faults = FaultController(rules: configuration.faults, seed: configuration.faultSeed, strictLimits: configuration.strictLimits)
+        if let tls = configuration.listenerTLS {
+            do {
+                localCA = try LocalCA(directory: tls.directory)
+            } catch {
+                throw RelayError.tls(error.message)
+            }
+        } else {
+            localCA = nil
+        }
     }
 
     /// Binds the listener and starts serving.
     public func start() throws {
         let base: Origin
         let listener: EventLoopGroup
+        var listenerTLS: TLSServerContext?
+        if let localCA, let names = configuration.listenerTLS?.serverNames {
+            do {
+                listenerTLS = try localCA.serverContext(names: names)
+            } catch {
+                throw RelayError.tls(error.message)
+            }
+        }
         do {
             listener = try EventLoopGroup(config: configuration)
         } catch let e as SocketError {
@@ -67,7 +86,7 @@ public final class Relay: Sendable {
             $0.listener = listener
             $0.pipeline = pipeline
         }
-        let first = try listener.start(pipeline: pipeline, tls: tls)
+        let first = try listener.start(pipeline: pipeline, tls: tls, listenerTLS: listenerTLS)
         (upstream as? PushReplayUpstream)?.webhooks.attach(first)
     }
 
@@ -79,6 +98,14 @@ public final class Relay: Sendable {
 
     /// The URL to give a JMAP client: `http://127.0.0.1:PORT/.well-known/jmap`.
     public var sessionURL: String { baseURL + "/.well-known/jmap" }
+
+    /// `https://127.0.0.1:PORT/.well-known/jmap` with `--tls` (the same port); nil without.
+    public var secureSessionURL: String? {
+        localCA == nil ? nil : Origin(secure: true, host: configuration.listenHost, port: port).httpBase + "/.well-known/jmap"
+    }
+
+    /// The CA certificate a client must trust for `secureSessionURL` (`ca.pem`); nil without `--tls`.
+    public var caCertificatePath: String? { localCA?.certificatePath }
 
     /// Recent exchanges, oldest first (a bounded ring).
     public func exchanges(since: Int = 0) -> [Exchange] { observers.recent(since: since) }
@@ -115,11 +142,14 @@ public enum RelayError: Error, CustomStringConvertible, Equatable {
     case badUpstream(String)
     /// The listener could not bind.
     case listen(String, String)
+    /// The local CA for `--tls` cannot be used.
+    case tls(String)
 
     public var description: String {
         switch self {
         case .badUpstream(let u): return "upstream '\(u)' is not an http:// or https:// URL"
         case .listen(let a, let m): return "cannot listen on \(a): \(m)"
+        case .tls(let m): return m
         }
     }
 }
