@@ -39,6 +39,8 @@ public enum CLI {
             return runExportHAR(o)
         case .normalize(let o):
             return runNormalize(o)
+        case .ca(let o):
+            return runCA(o)
         }
     }
 
@@ -157,6 +159,13 @@ public enum CLI {
         }
         log.info("relaying \(relay.baseURL) -> \(describe)")
         log.info("point your JMAP client at \(relay.sessionURL)")
+        if let secure = relay.secureSessionURL, let ca = relay.caCertificatePath {
+            log.info("or, over https on the same port, at \(secure)")
+            log.info("the relay's CA is \(ca); to trust it:")
+            for line in ["SSL_CERT_FILE=\(ca)", "REQUESTS_CA_BUNDLE=\(ca)", "NODE_EXTRA_CA_CERTS=\(ca)", "curl --cacert \(ca) \(secure)"] {
+                printErr("  " + line)
+            }
+        }
         for e in relay.faults.entries { log.info("fault \(e.rule.id): \(e.rule.spec)") }
         if config.strictLimits { log.info("limits strict: the session's advertised limits are enforced") }
         stopRequested.wait()

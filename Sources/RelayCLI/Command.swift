@@ -16,6 +16,8 @@ enum Command: Equatable {
     case exportHAR(ExportHAROptions)
     /// `normalize …`.
     case normalize(NormalizeOptions)
+    /// `ca …`.
+    case ca(CAOptions)
 
     /// Parses the arguments after the program name.
     static func parse(_ args: [String]) throws -> Command {
@@ -31,6 +33,7 @@ enum Command: Equatable {
         case "inspect": return rest.asksForHelp ? .help(first) : .inspect(try InspectOptions.command.parse(rest))
         case "export-har": return rest.asksForHelp ? .help(first) : .exportHAR(try ExportHAROptions.command.parse(rest))
         case "normalize": return rest.asksForHelp ? .help(first) : .normalize(try NormalizeOptions.command.parse(rest))
+        case "ca": return rest.asksForHelp ? .help(first) : .ca(try CAOptions.command.parse(rest))
         default:
             if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
             throw UsageError("unknown subcommand '\(first)'")

@@ -16,6 +16,10 @@ struct CommonOptions: Equatable, Sendable {
     var loops: Int?
     var allowedHosts: [String] = []
     var allowedOrigins: [String] = []
+    /// `--tls` (or `--tls-dir`/`--tls-name`, which imply it).
+    var tls = false
+    var tlsDirectory = ListenerTLSConfiguration.defaultDirectory()
+    var tlsNames: [String] = []
 
     /// The listener and trace options, first in help.
     static let listenerDeclarations: [OptionDeclaration<CommonOptions>] = [
@@ -60,6 +64,44 @@ struct CommonOptions: Equatable, Sendable {
             o.maxBodyBytes = try parseInt(v, name: "--max-body-size", command: c, min: 1)
         },
     ]
+
+    /// The options of TLS for clients, after the listener's.
+    static let tlsDeclarations: [OptionDeclaration<CommonOptions>] = [
+        .flag("--tls", help: "Serve https (and wss) on the same port as http, with a certificate from a local CA made on "
+                  + "first use; the start-up message prints the CA's path and how to trust it. See 'jmap-relay ca'.") {
+            $0.tls = true
+        },
+        tlsDirectoryDeclaration { o, v in
+            o.tlsDirectory = v
+            o.tls = true
+        },
+        .value("--tls-name", valueName: "name",
+               help: "Another host name or IP address the relay's certificate is for, besides 127.0.0.1, ::1 and localhost "
+                   + "(implies --tls). Repeatable.") { o, v, c in
+            guard isCertificateName(v) else {
+                throw UsageError("'--tls-name' takes a host name or an IP address (got '\(v)')", command: c)
+            }
+            o.tlsNames.append(v)
+            o.tls = true
+        },
+    ]
+
+    /// `--tls-dir`, shared with `jmap-relay ca`.
+    static func tlsDirectoryDeclaration<Options>(_ apply: @escaping @Sendable (inout Options, String) -> Void) -> OptionDeclaration<Options> {
+        .value("--tls-dir", valueName: "dir", default: .described("$XDG_DATA_HOME/jmap-relay/tls or ~/.local/share/jmap-relay/tls"),
+               help: "Where the local CA (ca.pem, and its key readable by you only) and the relay's certificate are kept.") { o, v, _ in
+            apply(&o, v)
+        }
+    }
+
+    /// A name a certificate can carry: letters, digits, dots and hyphens (a leading `*.` for a
+    /// wildcard), or an IP address.
+    static func isCertificateName(_ v: String) -> Bool {
+        if v.contains(":") { return v.allSatisfy { $0 == ":" || $0 == "." || $0.isHexDigit } }
+        let name = v.hasPrefix("*.") ? v.dropFirst(2) : Substring(v)
+        return !name.isEmpty && name.count <= 253 && !name.hasPrefix(".") && !name.hasSuffix(".") && !name.contains("..")
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+    }
 
     /// The fault, limit and lint options, last in help.
     static let faultDeclarations: [OptionDeclaration<CommonOptions>] = [
@@ -118,6 +160,7 @@ struct CommonOptions: Equatable, Sendable {
         c.strictLimits = strictLimits
         c.lint = lint || !lintIgnore.isEmpty
         c.lintIgnore = Set(lintIgnore)
+        c.listenerTLS = tls ? ListenerTLSConfiguration(directory: tlsDirectory, extraNames: tlsNames) : nil
     }
 
     static func parseListen(_ v: String, command: String) throws -> (String, Int) {

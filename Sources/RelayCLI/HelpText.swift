@@ -5,7 +5,7 @@ enum HelpText {
     /// The subcommands' pages, in the order the main page lists them.
     static let subcommands: [HelpPage] = [
         ServeOptions.command.page, ReplayOptions.command.page, LintOptions.command.page,
-        InspectOptions.command.page, ExportHAROptions.command.page, NormalizeOptions.command.page,
+        InspectOptions.command.page, ExportHAROptions.command.page, NormalizeOptions.command.page, CAOptions.command.page,
     ]
 
     /// `-h, --help` and `--version`, read by ``Command/parse(_:)`` before any subcommand.

@@ -52,6 +52,7 @@ struct ReplayOptions: Equatable, CommandOptions {
             },
         ]
             + CommonOptions.listenerDeclarations.map { $0.lifted(\.common) }
+            + CommonOptions.tlsDeclarations.map { $0.lifted(\.common) }
             + CommonOptions.faultDeclarations.map { $0.lifted(\.common) },
         exitCodes: [
             ExitCodeDescription(code: 0, meaning: "Stopped by SIGINT or SIGTERM; every request was answered (with --strict)."),

@@ -60,6 +60,7 @@ struct ServeOptions: Equatable, CommandOptions {
             }
         ]
             + CommonOptions.listenerDeclarations.map { $0.lifted(\.common) }
+            + CommonOptions.tlsDeclarations.map { $0.lifted(\.common) }
             + ownDeclarations
             + RecordOptions.declarations.map { $0.lifted(\.record, empty: RecordOptions()) }
             + CommonOptions.faultDeclarations.map { $0.lifted(\.common) },

@@ -50,6 +50,7 @@ import Testing
             "serve": ServeOptions.command.acceptedNames, "replay": ReplayOptions.command.acceptedNames,
             "lint": LintOptions.command.acceptedNames, "inspect": InspectOptions.command.acceptedNames,
             "export-har": ExportHAROptions.command.acceptedNames, "normalize": NormalizeOptions.command.acceptedNames,
+            "ca": CAOptions.command.acceptedNames,
         ]
         #expect(Set(accepted.keys) == Set(HelpText.subcommands.compactMap(\.name)), "a subcommand without help, or help without a subcommand")
         for (command, names) in accepted {
