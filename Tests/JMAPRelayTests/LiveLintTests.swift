@@ -42,4 +42,21 @@ import Testing
         h.waitForExchanges(1)
         #expect(!h.traceLines.joined().contains("session-relative-url"))
     }
+
+    /// A server-side hint on the WebSocket line: push enabled for all types, which Cyrus ignores.
+    @Test func pushEnableForAllTypesGetsAHintOnItsLine() throws {
+        let up = try FakeUpstream.jmap()
+        defer { up.stop() }
+        let h = try RelayHarness(upstream: up.baseURL) { $0.lint = true }
+        defer { h.stop() }
+        _ = try h.client().request("GET", "/jmap/session")
+        let ws = try RawWebSocketClient(port: h.port, path: "/jmap/ws/", headers: ["Sec-WebSocket-Protocol": "jmap"])
+        defer { ws.close() }
+        try ws.sendText(#"{"@type":"WebSocketPushEnable","dataTypes":["Email"]}"#)
+        try ws.sendText(#"{"@type":"WebSocketPushEnable","dataTypes":null}"#)
+        let line = try #require(h.waitForTrace(containing: "WebSocketPushEnable dataTypes=*"))
+        #expect(line.contains("lint info websocket-push-all-types (RFC 8887 §4.3.5.2): dataTypes null asks for changes to every type"))
+        let named = try #require(h.waitForTrace(containing: "WebSocketPushEnable dataTypes=Email"))
+        #expect(!named.contains("lint"))
+    }
 }

@@ -20,14 +20,20 @@ final class WebSocketTraceObserver: TunnelObserver {
     private let recorder: RecordingFile?
     private let recordingStart: UInt64
     private let pairer = Locked(WebSocketMessagePairer())
+    private let linter: LiveLinter?
+    private let seq: Int
 
     /// - Parameters:
     ///   - seq: the number of the upgrade exchange, repeated on each line.
     ///   - recorder: where request/response pairs and StateChanges are recorded, if anywhere.
     ///   - recordingStart: the instant `t_ms` counts from.
+    ///   - linter: with `--lint`, what adds findings about the client's messages to their lines.
     ///   - emit: where trace records go.
-    init(seq: Int, recorder: RecordingFile? = nil, recordingStart: UInt64 = 0, emit: @escaping @Sendable (PushTraceRecord) -> Void) {
+    init(seq: Int, recorder: RecordingFile? = nil, recordingStart: UInt64 = 0, linter: LiveLinter? = nil,
+         emit: @escaping @Sendable (PushTraceRecord) -> Void) {
         tracer = Locked(JMAPWebSocketTracer(seq: seq))
+        self.seq = seq
+        self.linter = linter
         self.emit = emit
         self.recorder = recorder
         self.recordingStart = recordingStart
@@ -59,7 +65,12 @@ final class WebSocketTraceObserver: TunnelObserver {
         }
         let atMs = MonotonicClock.ms(from: startNanos)
         for out in outputs {
-            if let r = tracer.withLock({ $0.record(out, direction: direction, atMs: atMs) }) { emit(r) }
+            if var r = tracer.withLock({ $0.record(out, direction: direction, atMs: atMs) }) {
+                if let linter, direction == .toUpstream, case .message(.text, let bytes) = out {
+                    r.problems += linter.notes(forWebSocketClientMessage: bytes, seq: seq)
+                }
+                emit(r)
+            }
             if let recorder, case .message(.text, let bytes) = out { record(bytes, direction: direction, into: recorder) }
         }
         if let failure { emit(tracer.withLock { $0.unreadable(failure, direction: direction) }) }

@@ -219,7 +219,7 @@ final class Pipeline: Sendable {
             if WebSocketHandshake.isWebSocket(up.head.headers) {
                 let observers = self.observers
                 r.tunnelObserver = WebSocketTraceObserver(
-                    seq: draft.seq, recorder: up.replayed ? nil : config.recorder, recordingStart: startNanos
+                    seq: draft.seq, recorder: up.replayed ? nil : config.recorder, recordingStart: startNanos, linter: linter
                 ) { observers.emitPush($0) }
                 if faults.hasEventRules { r.tunnelFilter = webSocketPushFaults(draft) }
             }

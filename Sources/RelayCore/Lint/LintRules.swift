@@ -23,6 +23,7 @@ public enum LintRules {
         SetWithoutNewStateRule(),
         APIContentTypeRule(),
         EventSourceContentEncodingRule(),
+        WebSocketPushAllTypesRule(),
     ]
 
     /// Every rule id.

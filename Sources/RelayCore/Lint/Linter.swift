@@ -20,6 +20,11 @@ public struct Linter: Sendable {
         return findings
     }
 
+    /// Findings for a message the client sent on the WebSocket opened by exchange `seq`.
+    public func check(webSocketClientMessage message: JSONValue, seq: Int) -> [LintFinding] {
+        rules.flatMap { ($0 as? any WebSocketLintRule)?.check(clientMessage: message, seq: seq) ?? [] }
+    }
+
     /// Findings for a whole conversation, in exchange order.
     public mutating func lint(_ exchanges: [RecordedExchange]) -> [LintFinding] {
         exchanges.flatMap { check($0) }

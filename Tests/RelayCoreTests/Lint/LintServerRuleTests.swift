@@ -77,4 +77,20 @@ private typealias F = LintFixtures
         #expect(found.count == 1)
         #expect(found.first?.message.contains("the header is false") == true)
     }
+
+    @Test func webSocketPushAllTypes() throws {
+        let linter = Linter()
+        func findings(_ json: String) throws -> [LintFinding] {
+            linter.check(webSocketClientMessage: try JSONParser.parse(Array(json.utf8)), seq: 4)
+        }
+        #expect(try findings(#"{"@type":"WebSocketPushEnable","dataTypes":["Email"]}"#).isEmpty)
+        #expect(try findings(#"{"@type":"Request","id":"r1","using":[],"methodCalls":[]}"#).isEmpty)
+        let null = try findings(#"{"@type":"WebSocketPushEnable","dataTypes":null}"#)
+        #expect(null.map(\.ruleId) == ["websocket-push-all-types"])
+        #expect(null.first?.section == "RFC 8887 §4.3.5.2")
+        #expect(null.first?.seq == 4)
+        #expect(try findings(#"{"@type":"WebSocketPushEnable"}"#).count == 1)
+        let quiet = Linter(ignoring: ["websocket-push-all-types"])
+        #expect(quiet.check(webSocketClientMessage: try JSONParser.parse(Array(#"{"@type":"WebSocketPushEnable","dataTypes":null}"#.utf8)), seq: 1).isEmpty)
+    }
 }
