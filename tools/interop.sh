@@ -7,6 +7,9 @@
 #   4. checks an EventSource stream through the relay delivers a StateChange, and JMAP over
 #      WebSocket (request, push, close) works through it and is traced;
 #   4b. injects serverFail on Email/set before and after Cyrus runs it, checks Cyrus's state;
+#   4c. the same port over https (--tls, trusting the relay's CA): session with https/wss URLs,
+#      an API call, the event stream, a WebSocket over wss://, jmapc as documented (https to
+#      the host it is given), and tools/cyrus/client_libs_check.py (at least 7 of its 9 checks);
 #   5. stops Cyrus and replays the recording with the same flow: same answers, no misses
 #      (also for jmapc against the recording with ids and states normalised to tokens).
 # Prints "N passed, N failed" and exits non-zero on any failure. Stops everything by PID.
@@ -41,8 +44,10 @@ start_relay() { # log-prefix args... ; sets RELAY_URL and RELAY_PID
   echo "relay $name did not start: $(cat "$WORK/$name.err")"; return 1
 }
 
-start_relay live serve --upstream http://127.0.0.1:8480 --record "$WORK/rec.jsonl" || exit 1
+start_relay live serve --upstream http://127.0.0.1:8480 --record "$WORK/rec.jsonl" --tls --tls-dir "$WORK/tls" || exit 1
 LIVE=$RELAY_URL; LIVE_PID=$RELAY_PID
+# The same port speaks https; clients trust the CA the relay made in --tls-dir.
+LIVE_TLS=${LIVE/http:/https:}; CA="$WORK/tls/ca.pem"
 
 # Read-only calls: through the relay and directly must be byte-identical.
 same_answer() {
@@ -149,6 +154,56 @@ fault_on_email_set() {
 }
 check "fault: serverFail on Email/set before the server leaves Cyrus unchanged" fault_on_email_set before 0
 check "fault: serverFail on Email/set after the server ran it leaves the draft in Cyrus" fault_on_email_set after 1
+
+# https on the same port, trusting the relay's CA as its start-up message says.
+start_message_says_how_to_trust() {
+  for l in "SSL_CERT_FILE=$CA" "REQUESTS_CA_BUNDLE=$CA" "NODE_EXTRA_CA_CERTS=$CA" "curl --cacert $CA $LIVE_TLS/.well-known/jmap"; do
+    grep -qF "  $l" "$WORK/live.err" || { echo "no line: $l"; cat "$WORK/live.err"; return 1; }
+  done
+}
+check "https: the start-up message prints the CA and how to trust it" start_message_says_how_to_trust
+https_session() {
+  local s; s=$(curl -s -f -L --cacert "$CA" -u test:test "$LIVE_TLS/.well-known/jmap") || return 1
+  jq -e --arg b "$LIVE_TLS" '(.apiUrl|startswith($b)) and (.uploadUrl|startswith($b)) and (.downloadUrl|startswith($b)) and (.eventSourceUrl|startswith($b)) and (.capabilities["urn:ietf:params:jmap:websocket"].url|startswith("wss://127.0.0.1"))' <<<"$s" >/dev/null || { echo "$s"; return 1; }
+}
+check "https: the session names https and wss URLs" https_session
+https_same_answer() {
+  local body='{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Mailbox/get",{"accountId":"test"},"0"]]}' a b
+  a=$(curl -s -f -u test:test -H 'Content-Type: application/json' -d "$body" http://127.0.0.1:8480/jmap/) || return 1
+  b=$(curl -s -f --cacert "$CA" -u test:test -H 'Content-Type: application/json' -d "$body" "$LIVE_TLS/jmap/") || return 1
+  [ "$a" = "$b" ] || { echo "direct: $a"; echo "relay:  $b"; return 1; }
+}
+check "https: Mailbox/get through the relay equals direct" https_same_answer
+https_eventsource() { ( export CURL_CA_BUNDLE=$CA; ES_MAILBOX="$ES_MAILBOX-tls"; push_by_eventsource "$LIVE_TLS" "$WORK/live.trace" ); }
+check "https: EventSource StateChange arrives through the relay" https_eventsource
+https_websocket() {
+  local py; py=$(tools/python-env) || return 1
+  SSL_CERT_FILE=$CA WSLIB_MAILBOX="wslib-tls-$$-$RANDOM" "$py" tools/interop/ws-websockets.py "$LIVE_TLS"
+}
+check "https: a WebSocket over wss:// (Python websockets) gets answers and a StateChange" https_websocket
+jmapc_documented() {
+  local py; py=$(tools/python-env) || return 1
+  REQUESTS_CA_BUNDLE=$CA "$py" - "${LIVE#http://}" <<'PY'
+import sys, jmapc
+from jmapc.methods import MailboxGet
+# As jmapc documents it: https://HOST/.well-known/jmap, then the URLs the session names.
+c = jmapc.Client.create_with_password(host=sys.argv[1], user="test", password="test")
+assert c.jmap_session.api_url.startswith("https://"), c.jmap_session.api_url
+boxes = c.request(MailboxGet(ids=None))
+assert boxes.data, boxes
+print("jmapc as documented, over https:", [m.name for m in boxes.data])
+PY
+}
+check "https: jmapc as documented (create_with_password(host=...)) works through the relay" jmapc_documented
+client_libraries() {
+  local py out passed; py=$(tools/python-env) || return 1
+  out=$(REQUESTS_CA_BUNDLE=$CA "$py" tools/cyrus/client_libs_check.py "$LIVE" test test 2>&1) || { echo "$out" | tail -30; return 1; }
+  passed=$(sed -n '/^SUMMARY/,$p' <<<"$out" | grep -c '^  OK  ')
+  sed -n '/^SUMMARY/,$p' <<<"$out" | grep -E '^  (OK|FAIL)' | sed 's/^/       /' >"$WORK/client-libs.txt"
+  [ "$passed" -ge 7 ] || { echo "$passed of 9 passed"; sed -n '/^SUMMARY/,$p' <<<"$out"; return 1; }
+}
+check "client_libs_check.py through the relay (http and https): at least 7 of 9 client checks pass" client_libraries
+cat "$WORK/client-libs.txt" 2>/dev/null
 
 kill -TERM "$LIVE_PID"; wait "$LIVE_PID" 2>/dev/null
 # Lint over everything the clients (curl flows, jmapc, WebSocket) sent Cyrus: findings are

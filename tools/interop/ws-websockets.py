@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """ws-websockets.py BASE [USER:PASS] — JMAP over WebSocket (RFC 8887) with the third-party
 Python `websockets` client: subprotocol jmap, a Request answered by a Response, push enabled
-and a StateChange after a Mailbox/set over the same socket. Exits non-zero on any miss."""
+and a StateChange after a Mailbox/set over the same socket. An https BASE goes over wss://
+(trusting what SSL_CERT_FILE names, as OpenSSL does). Exits non-zero on any miss."""
 import base64, json, os, sys
 from urllib.parse import urlparse
 from websockets.sync.client import connect
 
 base = sys.argv[1]
 auth = "Basic " + base64.b64encode((sys.argv[2] if len(sys.argv) > 2 else "test:test").encode()).decode()
-url = "ws://" + urlparse(base).netloc + "/jmap/ws/"
+url = ("wss://" if base.startswith("https://") else "ws://") + urlparse(base).netloc + "/jmap/ws/"
 using = ["urn:ietf:params:jmap:core", "urn:ietf:params:jmap:mail"]
 with connect(url, subprotocols=["jmap"], additional_headers={"Authorization": auth}, open_timeout=10) as ws:
     assert ws.subprotocol == "jmap", ws.subprotocol
