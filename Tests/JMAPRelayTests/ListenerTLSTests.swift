@@ -154,4 +154,20 @@ import Testing
             #expect(line.hasPrefix("jmap-relay: warning: TLS connection from 127.0.0.1:"))
         }
     }
+
+    /// Bigger than the socket buffers both ways: TLS output waits for the socket without stalling.
+    @Test func largeBodiesBothWaysOverTLS() throws {
+        let big = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let up = try FakeUpstream { head, body in
+            .respond(status: 200, headers: ["Content-Type": "application/octet-stream"], body: head.method == "POST" ? body : big)
+        }
+        defer { up.stop() }
+        let dir = TLSDirectory()
+        let h = try Self.harness(up, dir)
+        defer { h.stop() }
+        let c = try RawHTTPClient(port: h.port, trusting: try #require(h.relay.caCertificatePath))
+        #expect(try c.request("GET", "/download/big").body == big)
+        #expect(try c.request("POST", "/upload/big", body: big).body == big)
+        #expect(try c.request("GET", "/download/big").body.count == big.count)
+    }
 }

@@ -41,7 +41,8 @@ extension EventLoop {
         let transport: any Transport
         if origin.secure {
             guard let tls else { throw UpstreamError(.tls, origin: origin.description, detail: "no TLS context") }
-            transport = try TLSTransport(socket: socket, serverName: origin.host, context: tls, originDescription: origin.description)
+            transport = try TLSTransport(
+                socket: socket, serverName: origin.host, port: origin.port, context: tls, originDescription: origin.description)
         } else {
             transport = PlainTransport(socket)
         }

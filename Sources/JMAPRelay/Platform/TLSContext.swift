@@ -25,7 +25,7 @@ public final class TLSContext: @unchecked Sendable {
 
     public init(configuration: TLSClientConfiguration) throws {
         guard let ctx = SSL_CTX_new(TLS_client_method()) else {
-            throw UpstreamError(.tls, origin: "-", detail: "cannot create TLS context: \(TLSTransport.lastError())")
+            throw UpstreamError(.tls, origin: "-", detail: "cannot create TLS context: \(OpenSSLError.newestReason())")
         }
         self.ctx = ctx
         self.configuration = configuration
@@ -34,7 +34,7 @@ public final class TLSContext: @unchecked Sendable {
         if let ca = configuration.caFile {
             guard SSL_CTX_load_verify_locations(ctx, ca, nil) == 1 else {
                 SSL_CTX_free(ctx)
-                throw UpstreamError(.tls, origin: "-", detail: "cannot load CA file \(ca): \(TLSTransport.lastError())")
+                throw UpstreamError(.tls, origin: "-", detail: "cannot load CA file \(ca): \(OpenSSLError.newestReason())")
             }
         }
         SSL_CTX_set_verify(ctx, configuration.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nil)

@@ -1,4 +1,3 @@
-import COpenSSL
 import RelayCore
 
 /// How a loop connection moves bytes over its socket: as they are (`PlainTransport`) or
@@ -37,94 +36,47 @@ final class PlainTransport: Transport {
     func close() { socket.close() }
 }
 
-/// A TLS client over a non-blocking socket: SNI, certificate and host-name verification on
-/// unless the context says insecure. The handshake advances inside `read` and `write`
-/// whenever the socket is ready; its failure is an `UpstreamError(.tls)`.
+/// A TLS client over a non-blocking socket: a client `TLSEngine` (SNI, certificate and
+/// host-name verification unless the context says insecure, the origin's last session
+/// resumed) carried by a `TLSEngineTransport`, as a `--tls` listener's clients are. Its
+/// failures are `UpstreamError`s: `.tls` during the handshake, `.reset` after it.
 final class TLSTransport: Transport {
-    private let ssl: OpaquePointer
-    private let socket: Socket
+    private let inner: TLSEngineTransport
     private let origin: String
-    private var connected = false
-    private var closed = false
-    private(set) var wantsWritable = false
 
-    init(socket: Socket, serverName: String, context: TLSContext, originDescription: String) throws {
-        guard let ssl = SSL_new(context.ctx) else {
-            throw UpstreamError(.tls, origin: originDescription, detail: "SSL_new: \(Self.lastError())")
+    init(socket: Socket, serverName: String, port: Int, context: TLSContext, originDescription: String) throws {
+        origin = originDescription
+        do {
+            inner = TLSEngineTransport(socket: socket, engine: try TLSEngine(client: context, serverName: serverName, port: port))
+        } catch {
+            throw UpstreamError(.tls, origin: originDescription, detail: "\(error)")
         }
-        self.ssl = ssl
-        self.socket = socket
-        self.origin = originDescription
-        context.prepare(ssl, serverName: serverName)
-        SSL_set_fd(ssl, socket.fd)
-        // The loop retries a write later from a buffer that may have moved and grown.
-        _ = SSL_ctrl(ssl, SSL_CTRL_MODE, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER), nil)
     }
 
-    deinit {
-        close()
-        SSL_free(ssl)
-    }
+    deinit { close() }
 
-    var shortReadDrains: Bool { false }
-
-    /// Advances the handshake; true once it is done.
-    private func handshake() throws -> Bool {
-        if connected { return true }
-        ERR_clear_error()
-        let rc = SSL_connect(ssl)
-        if rc == 1 {
-            connected = true
-            wantsWritable = false
-            return true
-        }
-        let err = SSL_get_error(ssl, rc)
-        if err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE {
-            wantsWritable = err == SSL_ERROR_WANT_WRITE
-            return false
-        }
-        let verify = SSL_get_verify_result(ssl)
-        var detail = "handshake failed: \(Self.lastError())"
-        if verify != X509_V_OK, let s = X509_verify_cert_error_string(verify) {
-            detail = "certificate verify failed: \(String(cString: s))"
-        }
-        throw UpstreamError(.tls, origin: origin, detail: detail)
-    }
+    var shortReadDrains: Bool { inner.shortReadDrains }
+    var wantsWritable: Bool { inner.wantsWritable }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
-        guard try handshake() else { return nil }
-        ERR_clear_error()
-        let n = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
-        if n > 0 { return Int(n) }
-        let err = SSL_get_error(ssl, n)
-        switch err {
-        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return nil
-        case SSL_ERROR_ZERO_RETURN: return 0
-        case SSL_ERROR_SYSCALL where ERR_peek_error() == 0:
-            // EOF without close_notify: many servers do this; treat as the end of the stream.
-            return 0
-        default: throw UpstreamError(.reset, origin: origin, detail: "TLS read: \(Self.lastError())")
-        }
+        do { return try inner.read(into: buffer) } catch let e as TLSEngineError { throw upstreamError(e) }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws -> Int {
-        guard try handshake() else { return 0 }
-        guard !bytes.isEmpty else { return 0 }
-        ERR_clear_error()
-        let n = SSL_write(ssl, bytes.baseAddress, Int32(clamping: bytes.count))
-        if n > 0 { return Int(n) }
-        let err = SSL_get_error(ssl, n)
-        if err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE { return 0 }
-        throw UpstreamError(.reset, origin: origin, detail: "TLS write: \(Self.lastError())")
+        do { return try inner.write(bytes) } catch let e as TLSEngineError { throw upstreamError(e) }
     }
 
-    func close() {
-        if closed { return }
-        closed = true
-        if connected { SSL_shutdown(ssl) }
-        socket.close()
+    func flushPending() throws -> Bool {
+        do { return try inner.flushPending() } catch let e as TLSEngineError { throw upstreamError(e) }
     }
 
-    /// The reason of the newest OpenSSL error.
-    static func lastError() -> String { OpenSSLError.newestReason() }
+    func close() { inner.close() }
+
+    private func upstreamError(_ e: TLSEngineError) -> UpstreamError {
+        switch e.kind {
+        case .certificate: UpstreamError(.tls, origin: origin, detail: e.description)
+        case .handshake: UpstreamError(.tls, origin: origin, detail: "handshake failed: \(e.detail)")
+        case .protocolError: UpstreamError(.reset, origin: origin, detail: e.description)
+        }
+    }
 }
