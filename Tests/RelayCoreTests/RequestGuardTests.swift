@@ -108,6 +108,19 @@ import Testing
         #expect(Self.injecting.decide(Self.head("DELETE", "/_relay/faults", h)) == .proceed)
     }
 
+    /// With --tls the same port serves the relay's page over https too; without, that origin is foreign.
+    @Test func withTLSTheOwnPageMayComeOverHTTPS() {
+        let tls = RequestGuard(listenHost: "127.0.0.1", port: Self.port, injectsCredentials: true, servesTLS: true)
+        for origin in ["https://127.0.0.1:8470", "https://localhost:8470", "http://127.0.0.1:8470"] {
+            let h: HTTPHeaders = ["Host": "127.0.0.1:8470", "Origin": origin]
+            #expect(tls.decide(Self.head("POST", "/_relay/faults", h)) == .proceed, "\(origin)")
+        }
+        for origin in ["https://127.0.0.1:8471", "https://evil.example:8470"] {
+            let h: HTTPHeaders = ["Host": "127.0.0.1:8470", "Origin": origin]
+            #expect(Self.isRefused(tls.decide(Self.head("POST", "/_relay/faults", h)), status: 403), "\(origin)")
+        }
+    }
+
     @Test(arguments: ["http://evil.example", "null", "https://127.0.0.1:8470", "http://127.0.0.1:8471", "http://localhost", "file://", "chrome-extension://abc"])
     func anyOtherOriginIsForeign(_ origin: String) {
         let h: HTTPHeaders = ["Host": "127.0.0.1:8470", "Origin": origin]

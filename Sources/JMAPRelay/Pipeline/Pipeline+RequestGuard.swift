@@ -12,7 +12,8 @@ extension Pipeline {
         }
         return RequestGuard(
             listenHost: relayBase.host, port: relayBase.port, allowedHosts: hosts, allowedOrigins: origins,
-            pushCallbackURL: config.pushCallbackURL, injectsCredentials: config.injectedAuthorization != nil)
+            pushCallbackURL: config.pushCallbackURL, injectsCredentials: config.injectedAuthorization != nil,
+            servesTLS: config.listenerTLS != nil)
     }
 
     /// The refusal for a request no web page from elsewhere may make (traced with its reason),

@@ -38,6 +38,8 @@ public struct RequestGuard: Sendable {
     let pushCallbackHost: String?
     /// Whether the relay adds an `Authorization` of its own (`--auth-env`).
     let injectsCredentials: Bool
+    /// Whether the port speaks https too (`--tls`): its own pages may then come over https.
+    let servesTLS: Bool
 
     /// The names every relay answers to, whatever its listen address.
     public static let loopbackNames = ["127.0.0.1", "localhost", "::1"]
@@ -49,9 +51,11 @@ public struct RequestGuard: Sendable {
     ///   - allowedOrigins: pages trusted to use the relay (`--allow-origin`).
     ///   - pushCallbackURL: the public base URL the server posts pushes to, if any.
     ///   - injectsCredentials: whether the relay adds an `Authorization` (`--auth-env`).
+    ///   - servesTLS: whether the port speaks https too (`--tls`).
     public init(listenHost: String, port: Int, allowedHosts: [HostAuthority] = [], allowedOrigins: [WebOrigin] = [],
-                pushCallbackURL: String? = nil, injectsCredentials: Bool = false)
+                pushCallbackURL: String? = nil, injectsCredentials: Bool = false, servesTLS: Bool = false)
     {
+        self.servesTLS = servesTLS
         self.listenHost = HostAuthority(host: listenHost).host
         self.port = port
         ownHosts = Set(Self.loopbackNames + [self.listenHost])
@@ -109,9 +113,9 @@ public struct RequestGuard: Sendable {
         return onCallbackPath && a.host == pushCallbackHost
     }
 
-    /// The relay's own pages: plain `http` on its port, at any name it answers to.
+    /// The relay's own pages: `http` (and with `--tls` `https`) on its port, at any name it answers to.
     func isOwn(_ origin: WebOrigin) -> Bool {
-        origin.scheme == "http" && origin.port == port
+        (origin.scheme == "http" || servesTLS && origin.scheme == "https") && origin.port == port
             && (ownHosts.contains(origin.host) || allowedHosts.contains { $0.host == origin.host })
     }
 
