@@ -35,23 +35,25 @@ extension EventLoop {
         return conn
     }
 
-    /// A new connection to `origin`, its connect (and TLS handshake) under way.
+    /// A new connection to `origin`, its connect (and TLS handshake) under way; the
+    /// name's other addresses are kept for a connect that fails later.
     private func connect(_ origin: Origin) throws -> LoopUpstreamConnection {
-        let (socket, inProgress) = try Socket.connectNonBlocking(host: origin.host, port: origin.port)
-        let transport: any Transport
-        if origin.secure {
-            guard let tls else { throw UpstreamError(.tls, origin: origin.description, detail: "no TLS context") }
-            transport = try TLSTransport(
-                socket: socket, serverName: origin.host, port: origin.port, context: tls, originDescription: origin.description)
-        } else {
-            transport = PlainTransport(socket)
-        }
-        let conn = LoopUpstreamConnection(origin: origin, socket: socket, transport: transport, connecting: inProgress, loop: self)
+        let (socket, inProgress, untried) = try Socket.connectNonBlocking(to: Socket.addresses(host: origin.host, port: origin.port))
+        let conn = LoopUpstreamConnection(origin: origin, socket: socket, transport: try transport(for: origin, over: socket),
+                                          connecting: inProgress, untried: untried, loop: self)
         guard register(conn, connecting: inProgress) else {
-            transport.close()
+            conn.transport.close()
             throw UpstreamError(.refused, origin: origin.description, detail: "connect: the event loop could not watch the socket")
         }
         return conn
+    }
+
+    /// How bytes cross a connection to `origin`: plain, or TLS for `https`.
+    func transport(for origin: Origin, over socket: Socket) throws -> any Transport {
+        guard origin.secure else { return PlainTransport(socket) }
+        guard let tls else { throw UpstreamError(.tls, origin: origin.description, detail: "no TLS context") }
+        return try TLSTransport(
+            socket: socket, serverName: origin.host, port: origin.port, context: tls, originDescription: origin.description)
     }
 
     /// Puts a connection whose exchange ended cleanly back in the pool.

@@ -6,7 +6,7 @@ import RelayCore
 /// consumes it is slower (backpressure). Subclasses react to `received`, `receivedEOF`,
 /// `outputDrained` and failures. Owned by its loop's thread.
 class LoopChannel: LoopHandler {
-    let socket: Socket
+    private(set) var socket: Socket
     /// Plain bytes or TLS: the one place a connection meets the wire.
     var transport: any Transport
     /// The loop owns this connection and outlives it; `unowned(unsafe)` spares a reference
@@ -142,6 +142,16 @@ class LoopChannel: LoopHandler {
             self.armHeldTimer()
             self.flush(drainedByEvent: true)
         }
+    }
+
+    /// Moves the channel to another socket before anything was written to the first (a
+    /// connect to a name's next address); false when epoll refused the new one.
+    func replaceSocket(_ s: Socket, transport t: any Transport, connecting: Bool) -> Bool {
+        transport.close()
+        socket = s
+        transport = t
+        watchingWrites = connecting
+        return loop.poller.addConnection(s.fd, token: token, writing: connecting)
     }
 
     /// Whether the socket may be written yet (not while a connect is in progress).

@@ -51,8 +51,12 @@ final class LoopUpstreamConnection: LoopChannel {
     private var requestComplete = false
     private var method = "GET"
 
-    init(origin: Origin, socket: Socket, transport: any Transport, connecting: Bool, loop: EventLoop) {
+    /// The name's addresses not tried yet, for a connect that fails.
+    private var untried: [Socket.Address]
+
+    init(origin: Origin, socket: Socket, transport: any Transport, connecting: Bool, untried: [Socket.Address] = [], loop: EventLoop) {
         self.origin = origin
+        self.untried = untried
         state = connecting ? .connecting : .exchanging
         super.init(socket: socket, transport: transport, loop: loop, token: 0)
     }
@@ -90,7 +94,7 @@ final class LoopUpstreamConnection: LoopChannel {
         case .connecting:
             guard events & (EventPoller.writable | EventPoller.hangup) != 0 else { return }
             if let e = socket.connectError {
-                return fail(.refused, "connect: \(e.message)")
+                return connectNextAddress() ? () : fail(.refused, "connect: \(e.message)")
             }
             state = .exchanging
             deadline = loop.deadline(after: loop.config.upstreamTimeout)
@@ -104,6 +108,24 @@ final class LoopUpstreamConnection: LoopChannel {
         case .gone:
             break
         }
+    }
+
+    /// Connects to the name's next address after a connect failed; false when none is left.
+    private func connectNextAddress() -> Bool {
+        while !untried.isEmpty {
+            guard let (s, inProgress, rest) = try? Socket.connectNonBlocking(to: untried) else { return false }
+            untried = rest
+            guard let t = try? loop.transport(for: origin, over: s), replaceSocket(s, transport: t, connecting: inProgress) else {
+                s.close()
+                continue
+            }
+            if !inProgress {
+                state = .exchanging
+                flush(drainedByEvent: false)
+            }
+            return true
+        }
+        return false
     }
 
     override func checkTimeout(now: UInt64) {

@@ -117,17 +117,31 @@ public final class Socket: @unchecked Sendable {
 
     // MARK: Connecting
 
-    /// Starts connecting to `host:port` without blocking (the name is resolved first).
-    /// Returns the socket and whether the connection is still in progress (wait for it to be
-    /// writable, then read `connectError`).
-    public static func connectNonBlocking(host: String, port: Int) throws -> (Socket, inProgress: Bool) {
-        var lastError = SocketError(kind: .dns, call: "getaddrinfo", errno: 0, message: "no address for \(host)")
-        for a in try resolve(host: host, port: port, passive: false) {
+    /// The addresses to connect to for `host:port`, in the resolver's order. A name is
+    /// resolved at most every half minute: `getaddrinfo` blocks, and the event loops ask
+    /// each time they open a connection.
+    public static func addresses(host: String, port: Int) throws -> [Address] {
+        let key = "\(host):\(port)"
+        let now = MonotonicClock.nanos()
+        if let hit = resolvedNames.withLock({ $0[key] }), now &- hit.at < 30_000_000_000 { return hit.addresses }
+        let found = try resolve(host: host, port: port, passive: false)
+        resolvedNames.withLock { $0[key] = (now, found) }
+        return found
+    }
+
+    static let resolvedNames = Locked<[String: (at: UInt64, addresses: [Address])]>([:])
+
+    /// Starts connecting to the first of `addresses` that accepts a connect without blocking.
+    /// - Returns: the socket, whether the connection is still in progress (wait for it to be
+    ///   writable, then read `connectError`), and the addresses not tried yet.
+    public static func connectNonBlocking(to addresses: [Address]) throws -> (Socket, inProgress: Bool, untried: [Address]) {
+        var lastError = SocketError(kind: .dns, call: "getaddrinfo", errno: 0, message: "no address")
+        for (i, a) in addresses.enumerated() {
             switch startConnect(a) {
             case .success(let (fd, inProgress)):
                 let s = Socket(fd: fd)
                 s.setNoDelay()
-                return (s, inProgress)
+                return (s, inProgress, Array(addresses[(i + 1)...]))
             case .failure(let e):
                 lastError = e
             }
@@ -137,7 +151,7 @@ public final class Socket: @unchecked Sendable {
 
     /// A non-blocking socket for `a` with its connect begun: the descriptor and whether the
     /// connection is still in progress.
-    private static func startConnect(_ a: ResolvedAddress) -> Result<(Int32, Bool), SocketError> {
+    private static func startConnect(_ a: Address) -> Result<(Int32, Bool), SocketError> {
         let fd = Glibc.socket(a.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         if fd < 0 { return .failure(.makeFailed("socket")) }
         let rc = a.address.withUnsafeBytes { p in
@@ -361,13 +375,14 @@ public final class Socket: @unchecked Sendable {
 
     // MARK: Addresses
 
-    private struct ResolvedAddress {
+    /// One resolved address of a host and port, ready to connect to.
+    public struct Address: Sendable {
         var family: Int32
         var address: [UInt8]
         var length: socklen_t
     }
 
-    private static func resolve(host: String, port: Int, passive: Bool) throws -> [ResolvedAddress] {
+    private static func resolve(host: String, port: Int, passive: Bool) throws -> [Address] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_family = AF_UNSPEC
@@ -380,12 +395,12 @@ public final class Socket: @unchecked Sendable {
             throw SocketError(kind: .dns, call: "getaddrinfo", errno: rc, message: "\(host): \(msg)")
         }
         defer { freeaddrinfo(first) }
-        var out: [ResolvedAddress] = []
+        var out: [Address] = []
         var p: UnsafeMutablePointer<addrinfo>? = first
         while let ai = p {
             let len = Int(ai.pointee.ai_addrlen)
             let bytes = [UInt8](UnsafeRawBufferPointer(start: ai.pointee.ai_addr, count: len))
-            out.append(ResolvedAddress(family: ai.pointee.ai_family, address: bytes, length: ai.pointee.ai_addrlen))
+            out.append(Address(family: ai.pointee.ai_family, address: bytes, length: ai.pointee.ai_addrlen))
             p = ai.pointee.ai_next
         }
         return out
