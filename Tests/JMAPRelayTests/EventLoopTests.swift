@@ -91,4 +91,24 @@ import Testing
         #expect(answer.json?["type"] == "urn:jmap-relay:error:request-timeout")
         #expect(slow.isClosedByPeer())
     }
+
+    @Test func stoppingEndsAnOpenEventStreamAtOnce() throws {
+        let stream = FakeEventStream()
+        let up = try FakeUpstream.jmap(eventStream: stream)
+        defer { up.stop() }
+        // A long drain: stop must not wait for a stream that never finishes on its own.
+        let h = try RelayHarness(upstream: up.baseURL) { $0.drainTimeout = .seconds(30) }
+        let c = try h.client()
+        _ = try c.request("GET", "/jmap/session")
+        try c.send("GET /jmap/eventsource/?types=*&closeafter=no&ping=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        let head = try c.readHead()
+        #expect(head.status == 200, "\(head)")
+        let started = ContinuousClock.now
+        h.stop()
+        #expect(ContinuousClock.now - started < .seconds(10))
+        // The client sees the stream end (the last chunk, then the close).
+        while let piece = try? c.readBodyPiece(), !piece.isEmpty {}
+        #expect(c.isClosedByPeer())
+        stream.end()
+    }
 }

@@ -133,12 +133,19 @@ final class LoopConnection: LoopChannel {
         }
     }
 
-    /// The relay is stopping: an idle connection closes, a live event stream ends.
+    /// The relay is stopping: an idle connection closes; streams and tunnels, which never
+    /// finish on their own, end now; any other exchange finishes first.
     func relayStopping() {
         if state == .reading, parser.bufferedCount == 0 { return close() }
+        if state == .tunnel { return closeTunnel() }
         if let p = pushed {
             pushed = nil
             p.finish()
+            endResponse()
+        } else if answerStreaming, transform is EventStreamTap {
+            answerStreaming = false
+            upstream?.abandonExchange()
+            upstream = nil
             endResponse()
         }
     }
