@@ -48,6 +48,9 @@ public struct JMAPRequestShape: Sendable, Equatable {
     /// A stable text key for matching.
     public var key: String { normalized.serializedString(sortedKeys: true) }
 
+    /// The client's names in this request.
+    public var ids: JMAPRequestIds { JMAPRequestIds(callIds: callIds, creationIds: creationIds) }
+
     private static func normalize(_ v: JSONValue, key: String?, callIds: [String], creation: inout [String: Int],
                                   order: inout [String]) -> JSONValue {
         switch v {
@@ -79,7 +82,7 @@ public struct JMAPRequestShape: Sendable, Equatable {
 
     /// Rewrites a recorded response so it speaks the client's names: call ids and creation ids
     /// of the recorded request become this request's.
-    public func adapt(response: [UInt8], recorded: JMAPRequestShape) -> [UInt8] {
+    public func adapt(response: [UInt8], recorded: JMAPRequestIds) -> [UInt8] {
         guard recorded.callIds != callIds || recorded.creationIds != creationIds,
             var v = try? JSONParser.parse(response), let responses = v["methodResponses"]?.arrayValue
         else { return response }

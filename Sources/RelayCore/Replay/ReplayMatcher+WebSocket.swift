@@ -33,19 +33,20 @@ extension ReplayMatcher {
             return .miss(miss)
         }
         let origin = apiEndpoints.first?.0 ?? Origin(secure: false, host: "localhost")
-        var candidates = [Self.key(Self.webSocketMethod, origin, Self.webSocketTarget, shape)]
-        candidates += apiEndpoints.map { Self.key("POST", $0.0, $0.1, shape) }
+        var candidates = [Self.key(Self.webSocketMethod, origin, Self.webSocketTarget, shape.key)]
+        let shapeKey = shape.key
+        candidates += apiEndpoints.map { Self.key("POST", $0.0, $0.1, shapeKey) }
         for k in candidates {
             guard let index = take(k) else { continue }
             let e = entries[index]
-            var v = (try? JSONParser.parse(shape.adapt(response: Self.responseBody(entries, responseBodies, index: index) ?? [], recorded: shapes[index] ?? shape)))
+            var v = (try? JSONParser.parse(shape.adapt(response: Self.responseBody(entries, responseBodies, index: index) ?? [], recorded: matchIndex.ids[index] ?? shape.ids)))
                 ?? .object([:])
             if v["@type"] == nil { v["@type"] = "Response" }
             v["requestId"] = id
             return .hit(response: v, seq: e.seq)
         }
         let (o, t) = apiEndpoints.first ?? (origin, Self.webSocketTarget)
-        var miss = ReplayMiss.make(method: "POST", origin: o, target: t, shape: shape, entries: entries, shapes: shapes)
+        var miss = ReplayMiss.make(method: "POST", origin: o, target: t, shape: shape, entries: entries, index: matchIndex)
         miss.method = Self.webSocketMethod
         misses.append(miss)
         return .miss(miss)

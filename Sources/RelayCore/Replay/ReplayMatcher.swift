@@ -10,7 +10,7 @@ public struct ReplayMatcher: Sendable {
     }
 
     let entries: [RecordedExchange]
-    let shapes: [JMAPRequestShape?]
+    let matchIndex: ReplayMatchIndex
     /// Reads the answer of an entry whose response body was left in the file (see
     /// `init(recording:responseBodies:)`).
     let responseBodies: (@Sendable (Int) -> [UInt8]?)?
@@ -26,21 +26,16 @@ public struct ReplayMatcher: Sendable {
     public init(recording: Recording, responseBodies: (@Sendable (Int) -> [UInt8]?)? = nil) {
         self.responseBodies = responseBodies
         entries = recording.exchanges + recording.webSocketPairs.map { Self.entry($0, origin: recording.header.origins[0]) }
-        shapes = entries.map { e in
-            e.kind == .api || e.kind == .webSocket ? e.requestBody.flatMap { JMAPRequestShape(body: $0) } : nil
-        }
-        for (i, e) in entries.enumerated() {
-            queues[Self.key(e.request.method, e.origin, e.request.target, shapes[i]), default: []].append(i)
-        }
+        matchIndex = ReplayMatchIndex(entries: entries, queues: &queues)
     }
 
     /// Sequence numbers of recorded exchanges never served.
     public var unusedSeqs: [Int] { entries.indices.filter { !used.contains($0) }.map { entries[$0].seq } }
 
     /// A query token is stored as `***` (see `SecretScrubber`), so a live one matches any.
-    static func key(_ method: String, _ origin: Origin, _ target: String, _ shape: JMAPRequestShape?) -> String {
+    static func key(_ method: String, _ origin: Origin, _ target: String, _ shapeKey: String?) -> String {
         let target = SecretScrubber.maskingQueryTokens(target)
-        if let shape { return "\(method) \(origin) \(target) \(shape.key)" }
+        if let shapeKey { return "\(method) \(origin) \(target) \(shapeKey)" }
         return "\(method) \(origin) \(target)"
     }
 
@@ -73,30 +68,30 @@ public struct ReplayMatcher: Sendable {
     public mutating func answer(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> Outcome {
         let request = Self.prepare(origin: origin, head: head, body: body)
         guard let index = take(request.key) else { return .miss(noteMiss(request, origin: origin, head: head)) }
-        return Self.hit(entries, shapes, responseBodies, index: index, shape: request.shape)
+        return Self.hit(entries, matchIndex.ids, responseBodies, index: index, shape: request.shape)
     }
 
     /// A request's shape and queue key: the part of matching that needs no state (done
     /// outside the replay's lock, so concurrent requests do not queue behind each other).
     static func prepare(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> (shape: JMAPRequestShape?, key: String) {
         let shape = head.method == "POST" ? JMAPRequestShape(body: body) : nil
-        return (shape, key(head.method, origin, head.target, shape))
+        return (shape, key(head.method, origin, head.target, shape?.key))
     }
 
     /// Records a miss with the nearest recorded request.
     mutating func noteMiss(_ request: (shape: JMAPRequestShape?, key: String), origin: Origin, head: HTTPRequestHead) -> ReplayMiss {
         let miss = ReplayMiss.make(method: head.method, origin: origin, target: head.target, shape: request.shape,
-                                   entries: entries, shapes: shapes)
+                                   entries: entries, index: matchIndex)
         misses.append(miss)
         return miss
     }
 
     /// The recorded answer at `index`, adapted to the client's call and creation ids.
-    static func hit(_ entries: [RecordedExchange], _ shapes: [JMAPRequestShape?], _ responseBodies: (@Sendable (Int) -> [UInt8]?)?,
+    static func hit(_ entries: [RecordedExchange], _ ids: [JMAPRequestIds?], _ responseBodies: (@Sendable (Int) -> [UInt8]?)?,
                     index: Int, shape: JMAPRequestShape?) -> Outcome {
         let e = entries[index]
         var bytes = responseBody(entries, responseBodies, index: index) ?? []
-        if let shape, let recorded = shapes[index] { bytes = shape.adapt(response: bytes, recorded: recorded) }
+        if let shape, let recorded = ids[index] { bytes = shape.adapt(response: bytes, recorded: recorded) }
         return .hit(response: e.response, body: bytes, seq: e.seq)
     }
 

@@ -11,17 +11,28 @@ public struct ReplayMiss: Sendable, Equatable {
     /// Readable differences, one per line: `methodCalls[0][1].filter.inMailbox: recorded "a", got "b"`.
     public var diff: [String]
 
+    /// Recorded requests with one matching key have one shape, so each key's shape is rebuilt
+    /// from its recorded body and compared once.
     static func make(method: String, origin: Origin, target: String, shape: JMAPRequestShape?,
-                     entries: [RecordedExchange], shapes: [JMAPRequestShape?]) -> ReplayMiss {
+                     entries: [RecordedExchange], index: ReplayMatchIndex) -> ReplayMiss {
         let names = shape?.normalized["methodCalls"]?.arrayValue?.compactMap { $0[0]?.stringValue } ?? []
+        let got = shape.map { flatten($0.normalized) }
+        var closeness: [Int32: Int] = [:]
         var best: (score: Int, index: Int)?
         for (i, e) in entries.enumerated() where e.origin == origin && e.request.method == method {
             var score = e.request.target == target ? 10 : 0
-            if let shape, let s = shapes[i] {
-                let a = flatten(shape.normalized)
-                let b = flatten(s.normalized)
-                score += 100 - min(100, symmetricDifference(a, b))
-            } else if shape == nil, shapes[i] == nil {
+            let recordedIsJMAP = index.ids[i] != nil
+            if let got, recordedIsJMAP {
+                let key = index.keyIDs[i]
+                if let known = closeness[key] {
+                    score += known
+                } else {
+                    let recorded = ReplayMatchIndex.shape(of: e).map { flatten($0.normalized) } ?? [:]
+                    let c = 100 - min(100, symmetricDifference(got, recorded))
+                    closeness[key] = c
+                    score += c
+                }
+            } else if got == nil, !recordedIsJMAP {
                 score += commonPrefix(e.request.target, target)
             }
             if best == nil || score > best!.score { best = (score, i) }
@@ -33,9 +44,9 @@ public struct ReplayMiss: Sendable, Equatable {
         let e = entries[b.index]
         var diff: [String] = []
         if e.request.target != target { diff.append("target: recorded \(e.request.target), got \(target)") }
-        if let shape, let s = shapes[b.index] {
+        let nearestShape = index.ids[b.index] == nil ? nil : ReplayMatchIndex.shape(of: e)
+        if let got, let s = nearestShape {
             let recorded = flatten(s.normalized)
-            let got = flatten(shape.normalized)
             for (path, v) in recorded.sorted(by: { $0.key < $1.key }) where got[path] != v {
                 diff.append("\(path): recorded \(v), got \(got[path] ?? "(absent)")")
             }
@@ -43,7 +54,7 @@ public struct ReplayMiss: Sendable, Equatable {
                 diff.append("\(path): recorded (absent), got \(v)")
             }
         }
-        let nearest: JSONValue = shapes[b.index]?.normalized ?? ["method": .string(e.request.method), "target": .string(e.request.target)]
+        let nearest: JSONValue = nearestShape?.normalized ?? ["method": .string(e.request.method), "target": .string(e.request.target)]
         return ReplayMiss(method: method, target: target, jmapMethods: names, nearestSeq: e.seq, nearest: nearest,
                           diff: Array(diff.prefix(50)))
     }

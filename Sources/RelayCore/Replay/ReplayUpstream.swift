@@ -8,9 +8,9 @@ public final class ReplayUpstream: Upstream, Sendable {
     /// Most bytes of a request body read for matching.
     public let maxBodyBytes: Int
 
-    /// The matcher's recorded exchanges and their shapes, read without the lock.
+    /// The matcher's recorded exchanges and their requests' names, read without the lock.
     private let entries: [RecordedExchange]
-    private let shapes: [JMAPRequestShape?]
+    private let ids: [JMAPRequestIds?]
     private let responseBodies: (@Sendable (Int) -> [UInt8]?)?
 
     /// - Parameter responseBodies: For a recording loaded without its response bodies, reads
@@ -18,7 +18,7 @@ public final class ReplayUpstream: Upstream, Sendable {
     public init(recording: Recording, maxBodyBytes: Int = 32 * 1024 * 1024, responseBodies: (@Sendable (Int) -> [UInt8]?)? = nil) {
         let m = ReplayMatcher(recording: recording, responseBodies: responseBodies)
         entries = m.entries
-        shapes = m.shapes
+        ids = m.matchIndex.ids
         self.responseBodies = responseBodies
         matcher = Locked(m)
         header = recording.header
@@ -40,7 +40,7 @@ public final class ReplayUpstream: Upstream, Sendable {
         let prepared = ReplayMatcher.prepare(origin: request.origin, head: request.head, body: body)
         let answer: ReplayMatcher.Outcome
         if let index = matcher.withLock({ $0.take(prepared.key) }) {
-            answer = ReplayMatcher.hit(entries, shapes, responseBodies, index: index, shape: prepared.shape)
+            answer = ReplayMatcher.hit(entries, ids, responseBodies, index: index, shape: prepared.shape)
         } else {
             answer = .miss(matcher.withLock { $0.noteMiss(prepared, origin: request.origin, head: request.head) })
         }
