@@ -3,7 +3,8 @@ import JMAPRelay
 import RelayCore
 import Testing
 
-/// Replay loads a recording without its answers and reads each from the file when served.
+/// Replay loads a recording without its answers or request headers and reads each answer from
+/// the file when served.
 @Suite struct ReplayLoadingTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -16,9 +17,11 @@ import Testing
         #expect(indexed.otherLines == whole.otherLines)
         for (i, e) in whole.exchanges.enumerated() {
             #expect(indexed.exchanges[i].responseBody == nil)
+            #expect(indexed.exchanges[i].request.headers.count == 0)
             #expect(bodies(i) == e.responseBody, "\(name) #\(e.seq)")
             var head = indexed.exchanges[i]
             head.responseBody = e.responseBody
+            head.request.headers = e.request.headers
             #expect(head == e)
         }
     }

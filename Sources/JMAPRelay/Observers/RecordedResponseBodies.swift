@@ -38,9 +38,10 @@ final class RecordedResponseBodies: @unchecked Sendable {
 }
 
 extension RecordingFile {
-    /// Loads a recording for replay in one pass: exchanges keep their heads and request bodies
-    /// (what matching needs) but not their response bodies, which are read from the file by
-    /// offset when served. The file must stay as it is while the replay runs.
+    /// Loads a recording for replay in one pass: exchanges keep their request bodies, request
+    /// lines and response heads (what matching and answering need) but not their request
+    /// headers, which no match reads, nor their response bodies, which are read from the file
+    /// by offset when served. The file must stay as it is while the replay runs.
     public static func loadForReplay(path: String) throws -> (recording: Recording, responseBodies: @Sendable (Int) -> [UInt8]?) {
         let reader = try RecordingReader(path: path)
         var exchanges: [RecordedExchange] = []
@@ -50,6 +51,7 @@ extension RecordingFile {
             switch line {
             case .exchange(var e):
                 e.responseBody = nil
+                e.request.headers = HTTPHeaders()
                 exchanges.append(e)
                 locations.append(at)
             case .other(let v): others.append(v)
