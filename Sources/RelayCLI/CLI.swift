@@ -88,10 +88,10 @@ public enum CLI {
 
     static func runReplay(_ o: ReplayOptions) -> Int32 {
         let recording: Recording
-        let responseBodies: @Sendable (Int) -> [UInt8]?
+        let answers: @Sendable (Int) -> StoredAnswer?
         do {
             // Answers stay in the file, read by offset when served: memory holds the keys.
-            (recording, responseBodies) = try RecordingFile.loadForReplay(path: o.file)
+            (recording, answers) = try RecordingFile.loadForReplay(path: o.file)
         } catch let e as RecordingError {
             printErr("Error: \(o.file): \(e)")
             return 65
@@ -102,7 +102,7 @@ public enum CLI {
         for w in recording.warnings { printErr("jmap-relay: warning: \(o.file): \(w)") }
         var config = RelayConfiguration(upstream: recording.header.upstream)
         o.common.apply(to: &config)
-        let replay = ReplayUpstream(recording: recording, responseBodies: responseBodies)
+        let replay = ReplayUpstream(recording: recording, storedAnswers: answers)
         let strict = o.strict
         let requireAll = o.requireAll
         var upstream: any Upstream = replay

@@ -3,8 +3,8 @@ import JMAPRelay
 import RelayCore
 import Testing
 
-/// Replay loads a recording without its answers or request headers and reads each answer from
-/// the file when served.
+/// Replay loads a recording without its answers or request headers and reads each answer
+/// (head and body) from the file when served.
 @Suite struct ReplayLoadingTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -12,16 +12,18 @@ import Testing
     func answersReadByOffsetAreTheRecordedOnes(_ name: String) throws {
         let path = Self.root.appendingPathComponent("recordings/\(name)").path
         let whole = try RecordingFile.load(path: path)
-        let (indexed, bodies) = try RecordingFile.loadForReplay(path: path)
+        let (indexed, answers) = try RecordingFile.loadForReplay(path: path)
         #expect(indexed.exchanges.count == whole.exchanges.count)
         #expect(indexed.otherLines == whole.otherLines)
         for (i, e) in whole.exchanges.enumerated() {
             #expect(indexed.exchanges[i].responseBody == nil)
             #expect(indexed.exchanges[i].request.headers.count == 0)
-            #expect(bodies(i) == e.responseBody, "\(name) #\(e.seq)")
+            #expect(answers(i) == StoredAnswer(head: e.response, body: e.responseBody), "\(name) #\(e.seq)")
+            #expect(indexed.exchanges[i].response.headers.count == 0)
             var head = indexed.exchanges[i]
             head.responseBody = e.responseBody
             head.request.headers = e.request.headers
+            head.response.headers = e.response.headers
             #expect(head == e)
         }
     }
@@ -29,15 +31,16 @@ import Testing
     @Test func aReplayServesTheAnswerFromTheFile() throws {
         let path = Self.root.appendingPathComponent("recordings/sync.jsonl").path
         let whole = try RecordingFile.load(path: path)
-        let (indexed, bodies) = try RecordingFile.loadForReplay(path: path)
-        var matcher = ReplayMatcher(recording: indexed, responseBodies: bodies)
+        let (indexed, answers) = try RecordingFile.loadForReplay(path: path)
+        var matcher = ReplayMatcher(recording: indexed, storedAnswers: answers)
         let e = whole.exchanges.first { $0.kind == .api }!
-        guard case .hit(_, let body, let seq) = matcher.answer(origin: e.origin, head: e.request, body: e.requestBody ?? []) else {
+        guard case .hit(let head, let body, let seq) = matcher.answer(origin: e.origin, head: e.request, body: e.requestBody ?? []) else {
             Issue.record("no answer")
             return
         }
         #expect(seq == e.seq)
         #expect(body == e.responseBody)
+        #expect(head == e.response)
     }
 }
 

@@ -39,7 +39,7 @@ extension ReplayMatcher {
         for k in candidates {
             guard let index = take(k) else { continue }
             let e = entries[index]
-            var v = (try? JSONParser.parse(shape.adapt(response: Self.responseBody(entries, responseBodies, index: index) ?? [], recorded: matchIndex.ids[index] ?? shape.ids)))
+            var v = (try? JSONParser.parse(shape.adapt(response: Self.recordedAnswer(entries, storedAnswers, index: index).body ?? [], recorded: matchIndex.ids[index] ?? shape.ids)))
                 ?? .object([:])
             if v["@type"] == nil { v["@type"] = "Response" }
             v["requestId"] = id

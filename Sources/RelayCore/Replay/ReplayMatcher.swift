@@ -11,20 +11,20 @@ public struct ReplayMatcher: Sendable {
 
     let entries: [RecordedExchange]
     let matchIndex: ReplayMatchIndex
-    /// Reads the answer of an entry whose response body was left in the file (see
-    /// `init(recording:responseBodies:)`).
-    let responseBodies: (@Sendable (Int) -> [UInt8]?)?
+    /// Reads the answer of an entry whose response was left in the file (see
+    /// `init(recording:storedAnswers:)`).
+    let storedAnswers: (@Sendable (Int) -> StoredAnswer?)?
     private var queues: [String: [Int]] = [:]
     private var lastServed: [String: Int] = [:]
     private var used = Set<Int>()
     /// Every miss so far.
     public internal(set) var misses: [ReplayMiss] = []
 
-    /// - Parameter responseBodies: For a recording loaded without its response bodies: reads
-    ///   the body of the exchange at an index of `recording.exchanges` when it is served, so
-    ///   that only the matching keys stay in memory.
-    public init(recording: Recording, responseBodies: (@Sendable (Int) -> [UInt8]?)? = nil) {
-        self.responseBodies = responseBodies
+    /// - Parameter storedAnswers: For a recording loaded without its response bodies: reads
+    ///   the response head and body of the exchange at an index of `recording.exchanges` when
+    ///   it is served, so that only the matching keys stay in memory.
+    public init(recording: Recording, storedAnswers: (@Sendable (Int) -> StoredAnswer?)? = nil) {
+        self.storedAnswers = storedAnswers
         entries = recording.exchanges + recording.webSocketPairs.map { Self.entry($0, origin: recording.header.origins[0]) }
         matchIndex = ReplayMatchIndex(entries: entries, queues: &queues)
     }
@@ -68,7 +68,7 @@ public struct ReplayMatcher: Sendable {
     public mutating func answer(origin: Origin, head: HTTPRequestHead, body: [UInt8]) -> Outcome {
         let request = Self.prepare(origin: origin, head: head, body: body)
         guard let index = take(request.key) else { return .miss(noteMiss(request, origin: origin, head: head)) }
-        return Self.hit(entries, matchIndex.ids, responseBodies, index: index, shape: request.shape)
+        return Self.hit(entries, matchIndex.ids, storedAnswers, index: index, shape: request.shape)
     }
 
     /// A request's shape and queue key: the part of matching that needs no state (done
@@ -87,16 +87,18 @@ public struct ReplayMatcher: Sendable {
     }
 
     /// The recorded answer at `index`, adapted to the client's call and creation ids.
-    static func hit(_ entries: [RecordedExchange], _ ids: [JMAPRequestIds?], _ responseBodies: (@Sendable (Int) -> [UInt8]?)?,
+    static func hit(_ entries: [RecordedExchange], _ ids: [JMAPRequestIds?], _ storedAnswers: (@Sendable (Int) -> StoredAnswer?)?,
                     index: Int, shape: JMAPRequestShape?) -> Outcome {
-        let e = entries[index]
-        var bytes = responseBody(entries, responseBodies, index: index) ?? []
+        let answer = recordedAnswer(entries, storedAnswers, index: index)
+        var bytes = answer.body ?? []
         if let shape, let recorded = ids[index] { bytes = shape.adapt(response: bytes, recorded: recorded) }
-        return .hit(response: e.response, body: bytes, seq: e.seq)
+        return .hit(response: answer.head, body: bytes, seq: entries[index].seq)
     }
 
-    /// The recorded response body of the entry at `index`, from memory or from the file.
-    static func responseBody(_ entries: [RecordedExchange], _ responseBodies: (@Sendable (Int) -> [UInt8]?)?, index: Int) -> [UInt8]? {
-        entries[index].responseBody ?? responseBodies?(index)
+    /// The recorded response of the entry at `index`, from memory or from the file.
+    static func recordedAnswer(_ entries: [RecordedExchange], _ storedAnswers: (@Sendable (Int) -> StoredAnswer?)?, index: Int) -> StoredAnswer {
+        let e = entries[index]
+        if e.responseBody == nil, let stored = storedAnswers?(index) { return stored }
+        return StoredAnswer(head: e.response, body: e.responseBody)
     }
 }

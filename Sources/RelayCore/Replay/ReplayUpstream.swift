@@ -11,15 +11,15 @@ public final class ReplayUpstream: Upstream, Sendable {
     /// The matcher's recorded exchanges and their requests' names, read without the lock.
     private let entries: [RecordedExchange]
     private let ids: [JMAPRequestIds?]
-    private let responseBodies: (@Sendable (Int) -> [UInt8]?)?
+    private let storedAnswers: (@Sendable (Int) -> StoredAnswer?)?
 
-    /// - Parameter responseBodies: For a recording loaded without its response bodies, reads
-    ///   one when it is served (see `ReplayMatcher.init(recording:responseBodies:)`).
-    public init(recording: Recording, maxBodyBytes: Int = 32 * 1024 * 1024, responseBodies: (@Sendable (Int) -> [UInt8]?)? = nil) {
-        let m = ReplayMatcher(recording: recording, responseBodies: responseBodies)
+    /// - Parameter storedAnswers: For a recording loaded without its answers, reads one when
+    ///   it is served (see `ReplayMatcher.init(recording:storedAnswers:)`).
+    public init(recording: Recording, maxBodyBytes: Int = 32 * 1024 * 1024, storedAnswers: (@Sendable (Int) -> StoredAnswer?)? = nil) {
+        let m = ReplayMatcher(recording: recording, storedAnswers: storedAnswers)
         entries = m.entries
         ids = m.matchIndex.ids
-        self.responseBodies = responseBodies
+        self.storedAnswers = storedAnswers
         matcher = Locked(m)
         header = recording.header
         self.maxBodyBytes = maxBodyBytes
@@ -40,7 +40,7 @@ public final class ReplayUpstream: Upstream, Sendable {
         let prepared = ReplayMatcher.prepare(origin: request.origin, head: request.head, body: body)
         let answer: ReplayMatcher.Outcome
         if let index = matcher.withLock({ $0.take(prepared.key) }) {
-            answer = ReplayMatcher.hit(entries, ids, responseBodies, index: index, shape: prepared.shape)
+            answer = ReplayMatcher.hit(entries, ids, storedAnswers, index: index, shape: prepared.shape)
         } else {
             answer = .miss(matcher.withLock { $0.noteMiss(prepared, origin: request.origin, head: request.head) })
         }

@@ -1,10 +1,10 @@
 import Foundation
 import RelayCore
 
-/// The response bodies of a recording loaded for replay, left in the file: each is read again
-/// by offset when its answer is served, so replay holds only the matching keys and heads
+/// The answers of a recording loaded for replay, left in the file: each response head and
+/// body is read again by offset when it is served, so replay holds only the matching keys
 /// whatever the file's size. Side-stored bodies are read from the side folder at that time.
-final class RecordedResponseBodies: @unchecked Sendable {
+final class RecordedAnswers: @unchecked Sendable {
     /// Where each exchange's line lies, by its index in the recording's exchanges.
     private let locations: [LineSplitter.Location]
     private let header: RecordingHeader
@@ -19,9 +19,9 @@ final class RecordedResponseBodies: @unchecked Sendable {
         self.reader = Locked(reader)
     }
 
-    /// The response body of exchange `index`; nil when it has none, or when the file can no
-    /// longer be read as it was (reported once as a warning).
-    func body(_ index: Int) -> [UInt8]? {
+    /// The response of exchange `index`; nil when the file can no longer be read as it was
+    /// (reported as a warning).
+    func answer(_ index: Int) -> StoredAnswer? {
         guard locations.indices.contains(index) else { return nil }
         let at = locations[index]
         do {
@@ -29,7 +29,7 @@ final class RecordedResponseBodies: @unchecked Sendable {
             var decoder = RecordingLineDecoder(header: header, blob: blob)
             let decoded = try line.withUnsafeBufferPointer { try decoder.decode($0, number: at.number) }
             guard case .exchange(let e)? = decoded else { throw RecordingError(line: at.number, "no longer an exchange") }
-            return e.responseBody
+            return StoredAnswer(head: e.response, body: e.responseBody)
         } catch {
             Log().warning("replay: cannot read the answer of line \(at.number) again: \(error) (was the recording changed?)")
             return nil
@@ -38,11 +38,11 @@ final class RecordedResponseBodies: @unchecked Sendable {
 }
 
 extension RecordingFile {
-    /// Loads a recording for replay in one pass: exchanges keep their request bodies, request
-    /// lines and response heads (what matching and answering need) but not their request
-    /// headers, which no match reads, nor their response bodies, which are read from the file
-    /// by offset when served. The file must stay as it is while the replay runs.
-    public static func loadForReplay(path: String) throws -> (recording: Recording, responseBodies: @Sendable (Int) -> [UInt8]?) {
+    /// Loads a recording for replay in one pass: exchanges keep their request lines and bodies
+    /// and response statuses (what matching needs) but not their request headers, which no
+    /// match reads, nor their response headers and bodies, which are read from the file by
+    /// offset when served. The file must stay as it is while the replay runs.
+    public static func loadForReplay(path: String) throws -> (recording: Recording, answers: @Sendable (Int) -> StoredAnswer?) {
         let reader = try RecordingReader(path: path)
         var exchanges: [RecordedExchange] = []
         var locations: [LineSplitter.Location] = []
@@ -52,13 +52,14 @@ extension RecordingFile {
             case .exchange(var e):
                 e.responseBody = nil
                 e.request.headers = HTTPHeaders()
+                e.response.headers = HTTPHeaders()
                 exchanges.append(e)
                 locations.append(at)
             case .other(let v): others.append(v)
             case .header: break
             }
         }
-        let bodies = RecordedResponseBodies(reader: reader, header: header, locations: locations)
-        return (Recording(header: header, exchanges: exchanges, otherLines: others, warnings: warnings), { bodies.body($0) })
+        let answers = RecordedAnswers(reader: reader, header: header, locations: locations)
+        return (Recording(header: header, exchanges: exchanges, otherLines: others, warnings: warnings), { answers.answer($0) })
     }
 }
