@@ -67,12 +67,18 @@ enum LintCommand {
     static func run(_ o: LintOptions) -> Int32 {
         var linter = Linter(ignoring: Set(o.ignored))
         var findings: [LintFinding] = []
+        // A long session repeats the same findings word for word: each text is kept once.
+        var texts = Set<String>()
         var exchangeCount = 0
         do {
             _ = try CLI.streamRecording(o.file, quiet: o.quiet) { line in
                 guard case .exchange(let e) = line else { return }
                 exchangeCount += 1
-                findings += linter.check(e)
+                for var f in linter.check(e) {
+                    f.message = texts.insert(f.message).memberAfterInsert
+                    f.callId = f.callId.map { texts.insert($0).memberAfterInsert }
+                    findings.append(f)
+                }
             }
         } catch {
             return error.code
