@@ -1,29 +1,41 @@
 /// Things due at a monotonic instant, earliest first: an event loop's timers. Pure: the loop
 /// passes the time in, so a test drives it with a manual clock. A cancelled entry is dropped
 /// when it reaches the front (a binary heap cannot remove from the middle cheaply).
+///
+/// Inlinable so that the loop's module specializes it for its payload: called unspecialized
+/// across the module boundary, every call looked up the generic metadata of its entries at run
+/// time, several times per exchange.
 public struct DeadlineQueue<Payload> {
     /// Names one scheduled entry, for `cancel`.
     public struct ID: Hashable, Sendable {
-        let raw: UInt64
+        @usableFromInline let raw: UInt64
+
+        @usableFromInline init(raw: UInt64) { self.raw = raw }
     }
 
-    private struct Entry {
-        var at: UInt64
-        var id: UInt64
-        var payload: Payload
+    @usableFromInline struct Entry {
+        @usableFromInline var at: UInt64
+        @usableFromInline var id: UInt64
+        @usableFromInline var payload: Payload
+
+        @usableFromInline init(at: UInt64, id: UInt64, payload: Payload) {
+            self.at = at
+            self.id = id
+            self.payload = payload
+        }
     }
 
-    private var heap: [Entry] = []
-    private var cancelled: Set<UInt64> = []
-    private var nextID: UInt64 = 1
+    @usableFromInline var heap: [Entry] = []
+    @usableFromInline var cancelled: Set<UInt64> = []
+    @usableFromInline var nextID: UInt64 = 1
 
-    public init() {}
+    @inlinable public init() {}
 
     /// Entries scheduled and not yet fired or cancelled.
-    public var count: Int { heap.count - cancelled.count }
+    @inlinable public var count: Int { heap.count - cancelled.count }
 
     /// Schedules `payload` for the instant `at` (nanoseconds on the caller's monotonic clock).
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func schedule(at: UInt64, _ payload: Payload) -> ID {
         let id = nextID
         nextID += 1
@@ -33,18 +45,18 @@ public struct DeadlineQueue<Payload> {
     }
 
     /// Forgets an entry that has not fired; a fired or unknown one is ignored.
-    public mutating func cancel(_ id: ID) {
+    @inlinable public mutating func cancel(_ id: ID) {
         if heap.contains(where: { $0.id == id.raw }) { cancelled.insert(id.raw) }
     }
 
     /// The earliest instant anything is due, nil when nothing is scheduled.
-    public mutating func nextDeadline() -> UInt64? {
+    @inlinable public mutating func nextDeadline() -> UInt64? {
         dropCancelledFront()
         return heap.first?.at
     }
 
     /// Removes and returns what is due at `now`, earliest first (ties in scheduling order).
-    public mutating func popDue(now: UInt64) -> [Payload] {
+    @inlinable public mutating func popDue(now: UInt64) -> [Payload] {
         var due: [Payload] = []
         while true {
             dropCancelledFront()
@@ -53,11 +65,11 @@ public struct DeadlineQueue<Payload> {
         }
     }
 
-    private mutating func dropCancelledFront() {
-        while let first = heap.first, cancelled.remove(first.id) != nil { _ = removeFirst() }
+    @usableFromInline mutating func dropCancelledFront() {
+        while !cancelled.isEmpty, let first = heap.first, cancelled.remove(first.id) != nil { _ = removeFirst() }
     }
 
-    private mutating func removeFirst() -> Entry {
+    @usableFromInline mutating func removeFirst() -> Entry {
         let first = heap[0]
         let last = heap.removeLast()
         if !heap.isEmpty {
@@ -67,9 +79,9 @@ public struct DeadlineQueue<Payload> {
         return first
     }
 
-    private static func before(_ a: Entry, _ b: Entry) -> Bool { a.at < b.at || (a.at == b.at && a.id < b.id) }
+    @usableFromInline static func before(_ a: Entry, _ b: Entry) -> Bool { a.at < b.at || (a.at == b.at && a.id < b.id) }
 
-    private mutating func siftUp(_ i: Int) {
+    @usableFromInline mutating func siftUp(_ i: Int) {
         var i = i
         while i > 0 {
             let parent = (i - 1) / 2
@@ -79,11 +91,11 @@ public struct DeadlineQueue<Payload> {
         }
     }
 
-    private mutating func siftDown(_ i: Int) {
+    @usableFromInline mutating func siftDown(_ i: Int) {
         var i = i
         while true {
             var best = i
-            for child in [2 * i + 1, 2 * i + 2] where child < heap.count && Self.before(heap[child], heap[best]) { best = child }
+            for child in (2 * i + 1)...(2 * i + 2) where child < heap.count && Self.before(heap[child], heap[best]) { best = child }
             if best == i { return }
             heap.swapAt(i, best)
             i = best
