@@ -1,4 +1,4 @@
-import RelayCore
+@testable import RelayCore
 import Testing
 
 /// The Host and Origin rules, decided from a request head alone.
@@ -65,6 +65,18 @@ import Testing
         #expect(g.admitsHost("localhost:40123"))
         #expect(!g.admitsHost("localhost:0"))
         #expect(!g.admitsHost("localhost:8470"))
+    }
+
+    @Test(arguments: ["127.0.0.1", "::1", "0.0.0.0", "Relay.Local", "relay.local."])
+    func theQuickSpellingsAreExactlyOnesTheRuleAdmits(listenHost: String) throws {
+        let g = RequestGuard(listenHost: listenHost, port: Self.port)
+        #expect(g.ownSpellings.count == 2 * g.ownHosts.count)
+        for spelling in g.ownSpellings {
+            let a = try #require(HostAuthority(spelling))
+            #expect(g.ownHosts.contains(a.host) && (a.port == nil || a.port == Self.port), "\(spelling)")
+        }
+        #expect(!g.admitsHost("localhost:8471"))
+        #expect(!g.admitsHost("127.0.0.1:84700"))
     }
 
     @Test func theListenAddressIsAdmittedAsWrittenInAnySpelling() {

@@ -30,6 +30,10 @@ public struct RequestGuard: Sendable {
     public let port: Int
     /// Names that are the relay's own: its listen host and the loopback names.
     let ownHosts: Set<String>
+    /// `Host` values exactly as clients of the relay usually write them (`127.0.0.1:8470`,
+    /// `localhost`, …), each admitted by the full rule: most requests are admitted by a string
+    /// comparison, without parsing the value.
+    let ownSpellings: [String]
     /// `--allow-host` entries (a name alone admits any port).
     let allowedHosts: [HostAuthority]
     /// `--allow-origin` entries.
@@ -59,6 +63,9 @@ public struct RequestGuard: Sendable {
         self.listenHost = HostAuthority(host: listenHost).host
         self.port = port
         ownHosts = Set(Self.loopbackNames + [self.listenHost])
+        ownSpellings = ownHosts.sorted().flatMap { h in
+            [HostAuthority(host: h, port: port).description, HostAuthority(host: h).description]
+        }
         self.allowedHosts = allowedHosts
         self.allowedOrigins = Set(allowedOrigins)
         pushCallbackHost = pushCallbackURL.flatMap(Origin.init(url:)).map { HostAuthority(host: $0.host).host }
@@ -107,6 +114,7 @@ public struct RequestGuard: Sendable {
 
     /// Whether a `Host` value names this relay (or the callback host, on the callback path).
     public func admitsHost(_ value: String, onCallbackPath: Bool = false) -> Bool {
+        if ownSpellings.contains(value) { return true }
         guard let a = HostAuthority(value) else { return false }
         if ownHosts.contains(a.host), a.port == nil || a.port == port { return true }
         if allowedHosts.contains(where: { $0.admits(a) }) { return true }
