@@ -33,6 +33,15 @@ import Testing
         #expect(s.take(.webSocket).map(\.seq) == [7])
     }
 
+    @Test func callbackURLsAreFoundHoweverTheMethodNameIsEscaped() {
+        for name in [#"PushSubscription\/set"#, #"\u0050ushSubscription/set"#, #"PushSubscriptio\u006e/set"#] {
+            let body = Array(#"{"using":[],"methodCalls":[[""#.utf8) + Array(name.utf8)
+                + Array(#"",{"create":{"p1":{"url":"https://client.example/h"}}},"0"]]}"#.utf8)
+            #expect(PushSubscriptionURLs.created(in: body) == ["https://client.example/h"], "\(name)")
+        }
+        #expect(PushSubscriptionURLs.created(in: Array(#"{"using":[],"methodCalls":[["Email/get",{"a":"P\\"},"0"]]}"#.utf8)).isEmpty)
+    }
+
     @Test func callbackURLsAreFoundRewrittenAndMatchedLoosely() throws {
         let body = Array(#"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["PushSubscription/set",{"create":{"p1":{"deviceClientId":"d","url":"https://client.example/hook?x=1","types":null}}},"0"]]}"#.utf8)
         #expect(PushSubscriptionURLs.created(in: body) == ["https://client.example/hook?x=1"])

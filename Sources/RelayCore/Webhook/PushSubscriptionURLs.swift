@@ -7,7 +7,7 @@ public enum PushSubscriptionURLs {
 
     /// The `url`s of the subscriptions `PushSubscription/set` calls in `body` create, in order.
     public static func created(in body: [UInt8]) -> [String] {
-        guard let v = try? JSONParser.parse(body), let calls = v["methodCalls"]?.arrayValue else { return [] }
+        guard mayNamePushSubscription(body), let v = try? JSONParser.parse(body), let calls = v["methodCalls"]?.arrayValue else { return [] }
         return calls.flatMap { c -> [String] in
             guard c[0]?.stringValue == "PushSubscription/set", let create = c[1]?["create"]?.objectValue else { return [] }
             return create.compactMap { _, sub in sub["url"]?.stringValue }
@@ -61,6 +61,29 @@ public enum PushSubscriptionURLs {
     }
 
     /// Whether a request body calls `PushSubscription/get` (a cheap look before parsing answers).
+    /// Whether a method name in `body` can be a `PushSubscription/…` one: it says
+    /// `PushSubscription`, or has a `\u` escape that could spell it. Most requests do
+    /// neither and are spared a parse (replay looks at every request).
+    static func mayNamePushSubscription(_ body: [UInt8]) -> Bool {
+        body.withUnsafeBufferPointer { b in
+            var from = 0
+            while let i = ByteSearch.first(UInt8(ascii: "P"), orElse: UInt8(ascii: "\\"), in: b, from: from, to: b.count) {
+                if b[i] == UInt8(ascii: "\\") {
+                    if i + 1 < b.count, b[i + 1] == UInt8(ascii: "u") { return true }
+                    from = i + 2
+                    continue
+                }
+                if b.count - i >= pushSubscription.count, pushSubscription.indices.allSatisfy({ b[i + $0] == pushSubscription[$0] }) {
+                    return true
+                }
+                from = i + 1
+            }
+            return false
+        }
+    }
+
+    private static let pushSubscription = Array("PushSubscription".utf8)
+
     public static func mentionsGet(_ body: [UInt8]) -> Bool {
         let needle = Array("PushSubscription/get".utf8)
         guard body.count >= needle.count else { return false }
