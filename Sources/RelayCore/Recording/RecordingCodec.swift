@@ -71,12 +71,34 @@ public struct RecordingCodec: Sendable {
         out.append(contentsOf: #""headers":["#.utf8)
         for (n, f) in h.fields.enumerated() {
             out.append(contentsOf: n > 0 ? #",["#.utf8 : #"["#.utf8)
-            JSONValue.writeString(f.name.lowercased(), to: &out)
+            writeLowercasedName(f.name, to: &out)
             out.append(UInt8(ascii: ","))
             JSONValue.writeString(f.value, to: &out)
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "]"))
+    }
+
+    /// A header name as a JSON string in lower case. A name of visible ASCII with no quote or
+    /// backslash (any HTTP token) is copied whole and lowercased in place, sparing the
+    /// lowercased copy of every name of every recorded exchange.
+    static func writeLowercasedName(_ name: String, to out: inout [UInt8]) {
+        let quote = out.count
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: name.utf8)
+        let plain = out.withUnsafeMutableBufferPointer { b -> Bool in
+            for k in (quote + 1)..<b.count {
+                let c = b[k]
+                guard c > 0x20, c < 0x7F, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\") else { return false }
+                if c &- UInt8(ascii: "A") < 26 { b[k] = c | 0x20 }
+            }
+            return true
+        }
+        guard plain else {
+            out.removeSubrange(quote...)
+            return JSONValue.writeString(name.lowercased(), to: &out)
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// `"body"` (JSON, as the sender wrote it less whitespace), `"bodyB64"` or `"bodyRef"`
