@@ -21,6 +21,10 @@ public enum HTTPSerializer {
     /// - Returns: whether the body must be sent chunked.
     @discardableResult
     public static func writeRequest(_ head: HTTPRequestHead, bodyLength: Int?, into out: inout [UInt8]) -> Bool {
+        // Room for the whole head at once: grown field by field, the buffer was copied
+        // several times for every request forwarded.
+        out.reserveCapacity(out.count + 64 + head.target.utf8.count
+            + head.headers.fields.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
         writeRequestLine(head, into: &out)
         for f in head.headers.fields {
             if HTTPHeaders.equalsIgnoringCase(f.name, "content-length") || HTTPHeaders.equalsIgnoringCase(f.name, "transfer-encoding") {
