@@ -42,6 +42,21 @@ import Testing
         #expect(body == e.responseBody)
         #expect(head == e.response)
     }
+
+    @Test func anAnswerServedAgainIsNotReadFromTheFileAgain() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("replay-cache-\(UUID().uuidString).jsonl")
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("recordings/sync.jsonl"), to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let whole = try RecordingFile.load(path: copy.path)
+        let (_, answers) = try RecordingFile.loadForReplay(path: copy.path)
+        let first = try #require(answers(1))
+        #expect(first.body == whole.exchanges[1].responseBody)
+        // The file is gone from under the replay: the answer served once is served from memory,
+        // one never served before cannot be read any more.
+        try Data().write(to: copy)
+        #expect(answers(1) == first)
+        #expect(answers(2) == nil)
+    }
 }
 
 /// `normalize` on files: lines in seq order as a stream, lines out of order in memory, the

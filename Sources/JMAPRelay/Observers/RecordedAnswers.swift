@@ -11,6 +11,12 @@ final class RecordedAnswers: @unchecked Sendable {
     /// The open file; one read at a time (a seek and a read).
     private let reader: Locked<RecordingReader>
     private let blob: @Sendable (String) -> [UInt8]?
+    /// Answers already decoded, up to `cacheBudget` bytes of bodies: a fixture served again and
+    /// again is read and decoded once, while a long recording still stays in its file.
+    private let cache = Locked<(answers: [Int: StoredAnswer], bytes: Int)>(([:], 0))
+
+    /// Bytes of answer bodies kept decoded in memory.
+    static let cacheBudget = 32 << 20
 
     init(reader: RecordingReader, header: RecordingHeader, locations: [LineSplitter.Location]) {
         self.locations = locations
@@ -23,13 +29,21 @@ final class RecordedAnswers: @unchecked Sendable {
     /// (reported as a warning).
     func answer(_ index: Int) -> StoredAnswer? {
         guard locations.indices.contains(index) else { return nil }
+        if let cached = cache.withLock({ $0.answers[index] }) { return cached }
         let at = locations[index]
         do {
             let line = try reader.withLock { try $0.line(at: at) }
             var decoder = RecordingLineDecoder(header: header, blob: blob)
             let decoded = try line.withUnsafeBufferPointer { try decoder.decode($0, number: at.number) }
             guard case .exchange(let e)? = decoded else { throw RecordingError(line: at.number, "no longer an exchange") }
-            return StoredAnswer(head: e.response, body: e.responseBody)
+            let answer = StoredAnswer(head: e.response, body: e.responseBody)
+            let size = (answer.body?.count ?? 0) + 256
+            cache.withLock { c in
+                guard c.bytes + size <= Self.cacheBudget, c.answers[index] == nil else { return }
+                c.answers[index] = answer
+                c.bytes += size
+            }
+            return answer
         } catch {
             Log().warning("replay: cannot read the answer of line \(at.number) again: \(error) (was the recording changed?)")
             return nil
