@@ -20,6 +20,11 @@ struct SecretTable: Sendable {
     private var filter = [UInt64](repeating: 0, count: 64)
     /// How far a word's hash is shifted to index `filter` (64 minus the bits it takes).
     private var shift: UInt64 = 52
+    /// For each pair of bytes, how far the search may jump when they are the last two of the
+    /// eight it looks at (Wu–Manber): 7 for a pair no pattern's first eight bytes hold, less
+    /// for one they do, 0 where a pattern's first eight bytes may end. Ordinary text is passed
+    /// over about seven bytes a step instead of one.
+    private var skip = [UInt8](repeating: 7, count: 1 << 16)
 
     mutating func insertLearned(_ secret: String) -> Bool { learned.insert(secret).inserted }
 
@@ -32,6 +37,10 @@ struct SecretTable: Sendable {
         let index = patterns.count - 1
         // Changed in place: a copy of the bucket would copy its table at every secret.
         buckets[key, default: Bucket()].byHash[full, default: []].append(index)
+        for j in 1..<8 {
+            let pair = Int(p[j - 1]) << 8 | Int(p[j])
+            skip[pair] = min(skip[pair], UInt8(7 - j))
+        }
         if buckets[key]!.lengths.contains(p.count) == false {
             buckets[key]!.lengths.append(p.count)
             buckets[key]!.lengths.sort(by: >)
@@ -96,13 +105,20 @@ struct SecretTable: Sendable {
     @inline(__always)
     private func nextCandidate(_ base: UnsafePointer<UInt8>, from: Int, last: Int) -> Int? {
         filter.withUnsafeBufferPointer { f -> Int? in
-            var i = from
-            while i <= last {
-                let h = hash(ByteSearch.word(base, at: i))
-                if f[h >> 6] & 1 << UInt64(h & 63) != 0 { return i }
-                i &+= 1
+            skip.withUnsafeBufferPointer { jump -> Int? in
+                var i = from
+                while i <= last {
+                    let step = jump[Int(base[i &+ 6]) << 8 | Int(base[i &+ 7])]
+                    if step != 0 {
+                        i &+= Int(step)
+                        continue
+                    }
+                    let h = hash(ByteSearch.word(base, at: i))
+                    if f[h >> 6] & 1 << UInt64(h & 63) != 0 { return i }
+                    i &+= 1
+                }
+                return nil
             }
-            return nil
         }
     }
 
