@@ -78,3 +78,23 @@ final class DetachedRead: @unchecked Sendable {
         return data
     }
 }
+
+/// Lines from many threads to a file all arrive whole and once (they are written without a lock).
+@Suite struct TraceSinkFileTests {
+    @Test func linesFromManyThreadsToAFileArriveWholeAndOnce() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        let sink = TraceSink(custom: nil, fd: handle.fileDescriptor)
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            for i in 0..<500 { sink.emit("t\(t) line \(i) " + String(repeating: "z", count: 100)) }
+        }
+        sink.close()
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 8 * 500)
+        #expect(Set(lines).count == 8 * 500)
+        #expect(lines.allSatisfy { $0.hasSuffix(String(repeating: "z", count: 100)) })
+    }
+}

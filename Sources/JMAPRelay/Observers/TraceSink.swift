@@ -15,7 +15,7 @@ final class TraceSink: Sendable {
     private struct State {
         /// Lines waiting for the writer thread.
         var pending: [UInt8] = []
-        /// A line being written at once (kept between lines for its capacity).
+        /// A line being written at once to a pipe (kept between lines for its capacity).
         var line: [UInt8] = []
         /// The writer thread is writing lines it took: newer lines must queue behind them.
         var writerBusy = false
@@ -61,14 +61,25 @@ final class TraceSink: Sendable {
             custom(String(decoding: scrubber.scrub(line), as: UTF8.self))
             return
         }
+        if output.kind == .file {
+            // No lock: writes to one file description never interleave (the kernel serialises
+            // its offset), and loops sharing a lock would wait on each other's system call.
+            var line: [UInt8] = []
+            line.reserveCapacity(256)
+            write(&line)
+            scrubber.scrub(&line, from: 0)
+            line.append(0x0A)
+            line.withUnsafeBytes { _ = output.writeAll($0) }
+            return
+        }
         let wake = state.withLock { s -> Bool in
             guard !s.closed else { return false }
-            if output.kind == .file || (output.kind == .pipe && !s.writerBusy && s.pending.isEmpty) {
+            if output.kind == .pipe && !s.writerBusy && s.pending.isEmpty {
                 s.line.removeAll(keepingCapacity: true)
                 write(&s.line)
                 scrubber.scrub(&s.line, from: 0)
                 s.line.append(0x0A)
-                if output.kind == .file || (s.line.count <= OutputDescriptor.atomicPipeWrite && output.hasRoomNow()) {
+                if s.line.count <= OutputDescriptor.atomicPipeWrite && output.hasRoomNow() {
                     s.line.withUnsafeBytes { _ = output.writeAll($0) }
                     return false
                 }
