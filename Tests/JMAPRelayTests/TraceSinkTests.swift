@@ -23,13 +23,19 @@ import Testing
         #expect(received == sent)
     }
 
-    @Test func aFileGetsEveryLineAtOnce() throws {
+    /// A sink writing to a new temporary file, removed after `body`.
+    static func withFileSink(_ body: (TraceSink, URL) throws -> Void) throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).txt")
         FileManager.default.createFile(atPath: url.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: url) }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         let sink = TraceSink(custom: nil, fd: handle.fileDescriptor)
+        try body(sink, url)
+    }
+
+    @Test func aFileGetsEveryLineAtOnce() throws {
+        try Self.withFileSink { sink, url in
         let sent = Self.lines(50, size: 40)
         for (i, line) in sent.enumerated() {
             sink.emitLine { $0.append(contentsOf: line.utf8) }
@@ -39,6 +45,7 @@ import Testing
         }
         sink.close()
         #expect(try String(contentsOf: url, encoding: .utf8) == sent.map { $0 + "\n" }.joined())
+        }
     }
 
     @Test func linesFromManyThreadsArriveWholeAndOnce() throws {
@@ -82,12 +89,7 @@ final class DetachedRead: @unchecked Sendable {
 /// Lines from many threads to a file all arrive whole and once (they are written without a lock).
 @Suite struct TraceSinkFileTests {
     @Test func linesFromManyThreadsToAFileArriveWholeAndOnce() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        let sink = TraceSink(custom: nil, fd: handle.fileDescriptor)
+        try TraceSinkTests.withFileSink { sink, url in
         DispatchQueue.concurrentPerform(iterations: 8) { t in
             for i in 0..<500 { sink.emit("t\(t) line \(i) " + String(repeating: "z", count: 100)) }
         }
@@ -96,5 +98,6 @@ final class DetachedRead: @unchecked Sendable {
         #expect(lines.count == 8 * 500)
         #expect(Set(lines).count == 8 * 500)
         #expect(lines.allSatisfy { $0.hasSuffix(String(repeating: "z", count: 100)) })
+        }
     }
 }
